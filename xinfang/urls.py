@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from xinfang.api.api import api
+
+admin.site.site_header = "信访与矛盾纠纷化解平台 · 管理"
+admin.site.site_title = "信访平台管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("xinfang.web.urls")),
+]
