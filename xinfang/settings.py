@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "xinfang.petitions",
     "xinfang.api",
     "xinfang.web",
+    "xinfang.demo",
 ]
 
 MIDDLEWARE = [
