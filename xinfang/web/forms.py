@@ -1,0 +1,162 @@
+"""Form plumbing for the staff pages: reading POST data into the dicts the services take,
+and describing the inputs of a workflow action from its pydantic payload model.
+
+Validation is never done here: the services (through pydantic) decide what is valid and
+say why in Chinese; these helpers only parse and describe.
+"""
+import dataclasses
+import datetime as dt
+import enum
+import types
+import typing
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from pydantic import BaseModel
+
+PETITIONER_ROWS = 5
+PETITIONER_FIELDS = ("name", "id_number", "phone", "address")
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码不正确。",
+        "inactive": "该账号已停用。",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "用户名"
+        self.fields["password"].label = "密码"
+
+
+# --- fields generated from a payload model ------------------------------------------------
+
+@dataclasses.dataclass
+class InputField:
+    name: str
+    label: str
+    widget: str                 # select / number / date / checkbox / text / textarea
+    required: bool
+    value: typing.Any = ""
+    choices: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    max_length: int | None = None
+    error: str = ""
+
+
+def _unwrap_optional(annotation):
+    """`int | None` → (int, True)."""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        return (rest[0] if len(rest) == 1 else annotation), True
+    return annotation, False
+
+
+def _max_length(info) -> int | None:
+    for meta in info.metadata:
+        value = getattr(meta, "max_length", None)
+        if value is not None:
+            return value
+    return None
+
+
+# Long free text gets a textarea; short strings (numbers, names) a single line.
+LONG_TEXT_FROM = 300
+
+
+def payload_fields(model: type[BaseModel], *, values: dict | None = None, error=None,
+                   unit_choices: list[tuple[str, str]] = (),
+                   user_choices: list[tuple[str, str]] = ()) -> list[InputField]:
+    values = values or {}
+    out = []
+    for name, info in model.model_fields.items():
+        annotation, optional = _unwrap_optional(info.annotation)
+        required = info.is_required()
+        default = "" if info.default is None or required else info.default
+        value = values.get(name, default)
+        if isinstance(value, enum.Enum):
+            value = value.value
+        field = InputField(name=name, label=info.title or name, widget="text", required=required, value=value,
+                           max_length=_max_length(info))
+        if name == "unit_id":
+            field.widget, field.choices = "select", list(unit_choices)
+        elif name == "user_id":
+            field.widget, field.choices = "select", list(user_choices)
+        elif isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+            field.widget = "select"
+            field.choices = [(m.value, getattr(m, "label", m.value)) for m in annotation]
+        elif annotation is bool:
+            field.widget = "checkbox"
+            field.value = bool(value) and value not in ("", "0", "false", "off")
+        elif annotation is int:
+            field.widget = "number"
+        elif annotation is dt.date:
+            field.widget = "date"
+        elif annotation is str and (field.max_length is None or field.max_length >= LONG_TEXT_FROM) \
+                and name not in ("case_number",):
+            field.widget = "textarea"
+        if error is not None and error.field and error.field.split(".")[0] == name:
+            field.error = error.message
+        out.append(field)
+    return out
+
+
+def payload_from_post(model: type[BaseModel], post) -> dict:
+    """The POSTed values of a payload model's fields, as strings for pydantic to parse.
+    An empty non-text input is left out, so a required one reads as missing."""
+    data = {}
+    for name, info in model.model_fields.items():
+        annotation, _ = _unwrap_optional(info.annotation)
+        if annotation is bool:
+            data[name] = post.get(name) in ("on", "1", "true")
+            continue
+        raw = post.get(name)
+        if raw is None:
+            continue
+        if annotation is not str and raw.strip() == "":
+            continue
+        data[name] = raw
+    return data
+
+
+# --- registration ------------------------------------------------------------------------
+
+REGISTRATION_FIELDS = ("title", "content", "channel", "claim_type", "received_date", "person_count",
+                       "reception_level", "category_id", "place_unit_id", "accused_unit_id")
+
+
+def registration_from_post(post) -> tuple[dict, dict, list[int]]:
+    """(data for PetitionIn, what the user typed to show again, form row of each petitioner).
+
+    Empty petitioner rows are ignored; `rows[i]` is the form row of data petitioner i, so an
+    error on `petitioners.i.field` lands next to the row the user typed it in."""
+    typed = {name: post.get(name, "") for name in REGISTRATION_FIELDS}
+    typed["is_skip_level"] = post.get("is_skip_level") == "on"
+    data = {name: value for name, value in typed.items() if value != "" and name != "is_skip_level"}
+    data["is_skip_level"] = typed["is_skip_level"]
+    petitioners, rows, typed_rows = [], [], []
+    for i in range(PETITIONER_ROWS):
+        row = {f: post.get(f"p{i}-{f}", "").strip() for f in PETITIONER_FIELDS}
+        row["is_representative"] = post.get(f"p{i}-is_representative") == "on"
+        typed_rows.append(row)
+        if any(row[f] for f in PETITIONER_FIELDS):
+            petitioners.append(row)
+            rows.append(i)
+    data["petitioners"] = petitioners
+    typed["petitioners"] = typed_rows
+    return data, typed, rows
+
+
+class ReceptionDayForm(forms.Form):
+    leader = forms.TypedChoiceField(label="接访领导", coerce=int)
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}),
+                           error_messages={"required": "日期为必填项。", "invalid": "日期格式不正确（YYYY-MM-DD）。"})
+    place = forms.CharField(label="地点", max_length=100, required=False)
+    topic = forms.CharField(label="主题", max_length=100, required=False)
+
+    def __init__(self, *args, leaders=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].choices = [(u.pk, f"{u}（{u.unit}）") for u in leaders]
+        self.fields["leader"].error_messages["required"] = "请选择接访领导。"
+        self.fields["leader"].error_messages["invalid_choice"] = "请选择接访领导。"
