@@ -27,6 +27,7 @@ demo: install
 	$(BIN)/xinfang demo --if-empty
 
 test: install
+	bash scripts/ensure-chromium.sh
 	bash scripts/test.sh
 
 clean:

@@ -2,11 +2,29 @@
 admin uses (units and users are configuration, not workflow)."""
 import datetime as dt
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from xinfang.core import clock
 from xinfang.core.calendar import calendar_cache_clear
 from xinfang.orgs.models import DataScope, Role, Unit, UnitLevel, User
+
+
+# CI replays the same examples every run (a red build must be reproducible); a developer's
+# run explores new ones. XINFANG_HYPOTHESIS=explore forces exploring anywhere.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("explore", print_blob=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") and os.environ.get("XINFANG_HYPOTHESIS") != "explore"
+                                 else "explore")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 costs ~0.5 s per user; the tree alone has a dozen. Tests need no real cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ PG_URL="${XINFANG_TEST_POSTGRES:-}"
 if [ -z "$PG_URL" ] && [[ "${DATABASE_URL:-}" == postgres* ]]; then PG_URL="$DATABASE_URL"; fi
 
 echo "== tests on SQLite"
-env -u DATABASE_URL "$BIN/python" -m pytest "$@"
+env -u DATABASE_URL "$BIN/python" -m pytest -q "$@"
 
 if [ -n "$PG_URL" ]; then
   if "$BIN/python" - "$PG_URL" <<'PY'
@@ -21,7 +21,7 @@ except Exception as exc:
 PY
   then
     echo "== tests on PostgreSQL"
-    DATABASE_URL="$PG_URL" "$BIN/python" -m pytest "$@"
+    DATABASE_URL="$PG_URL" "$BIN/python" -m pytest -q "$@"
   elif [ "${XINFANG_REQUIRE_POSTGRES:-0}" = "1" ]; then
     echo "PostgreSQL is required but not reachable at $PG_URL" >&2; exit 1
   else

@@ -118,6 +118,9 @@ if ENV == "production":
 # and how many days before a due date a deadline counts as 临期.
 XINFANG_PROVINCE = os.environ.get("XINFANG_PROVINCE", "")
 XINFANG_DUE_SOON_DAYS = int(os.environ.get("XINFANG_DUE_SOON_DAYS", "3"))
+# The 信访局 that registers what the public submits online (its short code); empty means
+# the lowest-level 信访局 in the tree — the district's, in a district deployment.
+XINFANG_PORTAL_UNIT = os.environ.get("XINFANG_PORTAL_UNIT", "")
 
 LOGGING = {
     "version": 1,
@@ -125,3 +128,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("XINFANG_LOG_LEVEL", "WARNING")},
 }
+
+# Public API limits per client address; behind a reverse proxy set how many proxies to trust.
+XINFANG_API_PUBLIC_RATE = os.environ.get("XINFANG_API_PUBLIC_RATE", "60/m")
+XINFANG_API_RATING_RATE = os.environ.get("XINFANG_API_RATING_RATE", "10/m")
+XINFANG_NUM_PROXIES = int(os.environ.get("XINFANG_NUM_PROXIES", "0"))

@@ -13,7 +13,7 @@ from xinfang.core.selectors import case_actions_for, case_deadline_state, case_d
 from xinfang.core.workflow import workflow_for
 from xinfang.orgs.models import Unit, User
 from xinfang.petitions.models import Petition
-from xinfang.petitions.selectors import (identity_hidden_from, petition_answers, petition_parties_for,
+from xinfang.petitions.selectors import (case_query_code_for, petition_answers, petition_parties_for,
                                          petitioner_summary_for)
 
 
@@ -83,7 +83,7 @@ def case_detail_render(*, user: User, case: Case, unmask: bool = False) -> dict:
         "content": case.content, "status": case.status, "status_label": workflow.state(case.status).label,
         "is_open": case.is_open, "version": case.version,
         # The query code lets its holder rate the answer as the petitioner: not for the accused.
-        "query_code": None if identity_hidden_from(user=user, case=case) else case.query_code,
+        "query_code": case_query_code_for(user=user, case=case),
         "received_date": case.received_date, "next_due_date": case.next_due_date,
         "deadline_state": case_deadline_state(case=case),
         "category": case.category.full_name if case.category else None,

@@ -32,12 +32,21 @@ def _normalise(detail: dict) -> dict:
     return json.loads(json.dumps(detail, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
-@transaction.atomic
 def audit_record(*, actor, action: str, object_type: str, object_id, detail: dict | None = None,
                  actor_kind: str = "staff") -> AuditEntry:
     """Append one entry. Runs inside the caller's transaction, so the entry exists exactly
-    when the change it records does."""
-    head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+    when the change it records does (no savepoint of its own: nothing to undo separately)."""
+    with transaction.atomic(savepoint=False):
+        return _append(actor=actor, action=action, object_type=object_type, object_id=object_id,
+                       detail=detail, actor_kind=actor_kind)
+
+
+def _append(*, actor, action, object_type, object_id, detail, actor_kind) -> AuditEntry:
+    rows = list(AuditHead.objects.select_for_update().filter(id=1))
+    head = rows[0] if rows else None
+    if head is None:
+        AuditHead.objects.bulk_create([AuditHead(id=1)], ignore_conflicts=True)
+        head = AuditHead.objects.select_for_update().get(id=1)
     seq = head.seq + 1
     at = clock.now()
     detail = _normalise(detail or {})

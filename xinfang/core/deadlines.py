@@ -46,20 +46,25 @@ def due_date_compute(*, start: dt.date, days: int, counting: str) -> tuple[dt.da
 
 def _recompute(deadline: Deadline) -> None:
     total = deadline.length_days + deadline.extension_days
+    # Suspended time (e.g. a hearing) is not counted: the period runs on by the calendar
+    # days the clock stood still. For a calendar-day rule they are added before the
+    # rest-day adjustment, which applies once, to the real last day (a holiday that only
+    # shifted the unsuspended end must not be counted on top).
+    if deadline.counting == Counting.CALENDAR:
+        total += deadline.paused_days
     due, provisional = due_date_compute(start=deadline.start_date, days=total, counting=deadline.counting)
-    # Suspended time (e.g. a hearing) is not counted: the due date moves by the
-    # calendar days the clock stood still.
-    if deadline.paused_days:
+    if deadline.paused_days and deadline.counting != Counting.CALENDAR:
         due, more_provisional = calendar.add_calendar_days(due, deadline.paused_days)
         provisional = provisional or more_provisional
     deadline.due_date, deadline.provisional = due, provisional
 
 
-def deadline_start(*, case: Case, key: str, on: dt.date) -> Deadline:
+def deadline_start(*, case: Case, key: str, on: dt.date, replace: bool = True) -> Deadline:
     rule = deadline_rule_get(key=key)
     start = case.received_date if rule.start_event == "received" else on
     # A clock restarted (e.g. after an objection sends a case back) replaces the old one.
-    Deadline.objects.filter(case=case, key=key, active=True).update(active=False, stopped_on=on)
+    if replace:
+        Deadline.objects.filter(case=case, key=key, active=True).update(active=False, stopped_on=on)
     deadline = Deadline(
         case=case, key=rule.key, label=rule.label, obligation=rule.obligation,
         counting=rule.counting, length_days=rule.length_days, legal_source=rule.legal_source,

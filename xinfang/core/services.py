@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 
 from xinfang.audit.services import audit_record
 from xinfang.orgs.models import Unit, User
@@ -27,18 +27,31 @@ def query_code_new() -> str:
 
 def case_number_next(*, unit: Unit, kind: str, prefix: str, year: int) -> tuple[str, int]:
     """The next number for this unit, kind and year. Must run inside the registration's
-    transaction: the counter row is locked until it commits, so numbers are unique and,
+    transaction: the counter row stays locked until it commits, so numbers are unique and,
     because a rolled-back registration rolls the counter back too, without gaps."""
-    seq_row, _ = NumberSequence.objects.get_or_create(unit=unit, kind=kind, year=year)
-    seq_row = NumberSequence.objects.select_for_update().get(pk=seq_row.pk)
-    seq_row.last += 1
-    seq_row.save(update_fields=["last"])
-    return f"{prefix}{year}-{unit.short_code}-{seq_row.last:05d}", seq_row.last
+    table = NumberSequence._meta.db_table
+    bump = f"UPDATE {table} SET last = last + 1 WHERE unit_id = %s AND kind = %s AND year = %s RETURNING last"
+    with connection.cursor() as cursor:
+        cursor.execute(bump, [unit.pk, kind, year])
+        row = cursor.fetchone()
+    if row is None:
+        # The year's first number here. A concurrent first registration may create the row
+        # first: then the unique constraint refuses ours and we take the next number.
+        try:
+            with transaction.atomic():
+                NumberSequence.objects.create(unit=unit, kind=kind, year=year, last=1)
+            row = (1,)
+        except IntegrityError:
+            with connection.cursor() as cursor:
+                cursor.execute(bump, [unit.pk, kind, year])
+                row = cursor.fetchone()
+    last = row[0]
+    return f"{prefix}{year}-{unit.short_code}-{last:05d}", last
 
 
 def _case_unit_link(case: Case, unit: Unit | None) -> None:
     if unit is not None:
-        CaseUnit.objects.get_or_create(case=case, unit=unit, defaults={"unit_path": unit.path})
+        CaseUnit.objects.bulk_create([CaseUnit(case=case, unit=unit, unit_path=unit.path)], ignore_conflicts=True)
 
 
 def _apply(*, workflow: Workflow, transition: Transition, case: Case, actor: User | None,
@@ -48,7 +61,8 @@ def _apply(*, workflow: Workflow, transition: Transition, case: Case, actor: Use
                             payload=payload, today=clock.today(), now=clock.now())
     for guard in (*transition.guards, *transition.checks):
         guard(ctx)
-    from_status = case.status
+    # The creating transition comes from nowhere (CREATE), as the table declares it.
+    from_status = before.get("status", CREATE)
     if transition.effect:
         transition.effect(ctx)
     if transition.target is not None:
@@ -64,11 +78,12 @@ def _apply(*, workflow: Workflow, transition: Transition, case: Case, actor: Use
     for key in transition.resumes:
         deadlines.deadline_resume(case=case, key=key, on=ctx.today)
     for key in transition.starts:
-        deadlines.deadline_start(case=case, key=key, on=ctx.today)
+        deadlines.deadline_start(case=case, key=key, on=ctx.today, replace=CREATE not in transition.sources)
     deadlines.case_next_due_refresh(case=case)
     case.updated_at = ctx.now
     case.save()
-    _case_unit_link(case, case.owner_unit)
+    if case.owner_unit_id != before.get("owner_unit"):
+        _case_unit_link(case, case.owner_unit)
     event = Event.objects.create(
         case=case, seq=case.version, action=transition.action, label=transition.label,
         from_status=from_status, to_status=case.status, actor=actor, actor_kind=actor_kind,
@@ -132,7 +147,6 @@ def case_transition(*, case: Case, actor: User | None, action: str, version: int
         raise TransitionNotAllowed(f"没有名为「{action}」的操作。", field="action")
     if actor_kind == "staff" and (actor is None or not case_visible(user=actor, case=case)):
         raise NotFound()
-    parsed = payload_parse(transition.payload, payload) if transition.payload else None
     with transaction.atomic():
         locked = Case.objects.select_for_update().select_related("owner_unit", "registered_unit").get(pk=case.pk)
         if version != locked.version:
@@ -143,6 +157,8 @@ def case_transition(*, case: Case, actor: User | None, action: str, version: int
             raise TransitionNotAllowed(f"案件当前状态为「{state.label}」，不能执行「{transition.label}」。",
                                        field="action")
         _check_who(transition, actor, actor_kind, locked)
+        # Input is judged only for someone allowed to act: others learn nothing from it.
+        parsed = payload_parse(transition.payload, payload) if transition.payload else None
         before = {"status": locked.status, "owner_unit": locked.owner_unit_id, "version": locked.version}
         locked.version += 1
         _apply(workflow=workflow, transition=transition, case=locked, actor=actor, actor_kind=actor_kind,

@@ -28,6 +28,15 @@ _MESSAGES = {
 }
 
 
+class FieldValueError(ValueError):
+    """Raised by a model-level validator to blame one field: pydantic reports whole-model
+    errors without a location, but the form must still mark the right input."""
+
+    def __init__(self, message: str, *, field: str):
+        super().__init__(message)
+        self.field = field
+
+
 def _title(model: type[BaseModel], loc: tuple) -> str:
     current: Any = model
     title = ".".join(str(p) for p in loc)
@@ -62,6 +71,8 @@ def validation_error_convert(model: type[BaseModel], exc: ValidationError) -> Va
     else:
         message = f"{title}格式不正确。"
     field = ".".join(str(p) for p in loc) or None
+    if isinstance(ctx.get("error"), FieldValueError):
+        field = ".".join(filter(None, [field, ctx["error"].field]))
     return ValidationFailed(message, field=field)
 
 

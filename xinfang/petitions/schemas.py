@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from xinfang.core.identity import id_number_problem, phone_problem
+from xinfang.core.validation import FieldValueError
 
 from .models import Channel, ClaimType, Decision, DeclineChannel, ReceptionLevel, ReviewDecision, Satisfaction
 
@@ -62,11 +63,11 @@ class PetitionIn(Strict):
     def _collective(self):
         reps = sum(1 for p in self.petitioners if p.is_representative)
         if reps > 5:
-            raise ValueError("集体访推选的代表不得超过5人（信访工作条例第20条）。")
+            raise FieldValueError("集体访推选的代表不得超过5人（信访工作条例第20条）。", field="petitioners")
         if self.person_count < len(self.petitioners):
-            raise ValueError("人数不能少于登记的信访人数。")
+            raise FieldValueError("人数不能少于登记的信访人数。", field="person_count")
         if self.accused_unit_id and self.claim_type != ClaimType.ACCUSATION:
-            raise ValueError("只有检举控告类事项才填写被反映单位。")
+            raise FieldValueError("只有检举控告类事项才填写被反映单位。", field="accused_unit_id")
         return self
 
 

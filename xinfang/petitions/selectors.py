@@ -4,14 +4,16 @@ else sees ID numbers, phones and addresses masked unless their role needs them a
 ask, which is audited."""
 import datetime as dt
 
+from django.db.models import Q
+
 from xinfang.audit.services import audit_record
 from xinfang.core import clock
 from xinfang.core.identity import address_mask, id_number_mask, phone_mask
 from xinfang.core.models import Case
-from xinfang.core.selectors import case_deadlines
+from xinfang.core.selectors import case_deadlines, cases_visible_to
 from xinfang.orgs.models import User
 
-from .models import Answer, Petition, Petitioner
+from .models import Answer, Petition, Petitioner, ReceptionDay
 from .services import appeal_hint
 
 CONFIDENTIAL_NAME = "（依法保密）"
@@ -24,6 +26,12 @@ def identity_hidden_from(*, user: User | None, case: Case) -> bool:
     if user.unit is None:
         return False
     return user.unit.is_within(case.accused_unit)
+
+
+def case_query_code_for(*, user: User | None, case: Case) -> str | None:
+    """The query code lets its holder follow and rate the matter as the petitioner, so the
+    accused unit's people never get it."""
+    return None if identity_hidden_from(user=user, case=case) else case.query_code
 
 
 def user_may_unmask(*, user: User) -> bool:
@@ -67,18 +75,19 @@ def petition_answers(*, case: Case, approved_only: bool = False) -> list[Answer]
     return list(qs.order_by("submitted_at", "id"))
 
 
-def petitions_open_for_same_person(*, petitioners: list[dict], exclude: Case | None = None) -> list[Case]:
+def petitions_open_for_same_person(*, petitioners: list[dict], exclude: Case | None = None,
+                                   user: User | None = None) -> list[Case]:
     """Open petitions of the same person (ID number, or name and phone) — the registrar is
-    warned, and may link the new one as a repeat (重复访)."""
-    from django.db.models import Q
-
+    warned, and may link the new one as a repeat (重复访). With `user`, only the matters
+    that user may see (a warning must not leak another branch's cases)."""
     q = Q(pk__in=[])
     for p in petitioners:
         if p.get("id_number"):
             q |= Q(petitioners__id_number=p["id_number"].strip().upper())
         if p.get("phone") and p.get("name"):
             q |= Q(petitioners__name=p["name"].strip(), petitioners__phone=p["phone"].strip())
-    qs = Case.objects.filter(kind="petition", is_open=True).filter(q).distinct()
+    base = cases_visible_to(user=user) if user is not None else Case.objects.all()
+    qs = base.filter(kind="petition", is_open=True).filter(q).distinct()
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
     return list(qs.order_by("-received_date")[:10])
@@ -110,3 +119,19 @@ def petition_public_view(*, case: Case, today: dt.date | None = None) -> dict:
         "appeal_hint": appeal_hint(case=case, today=today),
         "decline_channel": petition.get_decline_channel_display() if petition.decline_channel else "",
     }
+
+
+def reception_days_for(*, user: User):
+    """Reception days of the user's unit tree (all of them for an all-scope user), with the
+    number of cases received on each, newest first."""
+    from django.db.models import Count
+
+    from xinfang.orgs.models import DataScope
+
+    qs = ReceptionDay.objects.select_related("leader", "unit").annotate(case_count=Count("cases"))
+    if not (user.is_superuser or user.data_scope == DataScope.ALL):
+        if user.unit is None:
+            return qs.none()
+        area = user.unit.jurisdiction()
+        qs = qs.filter(unit__path__startswith=area.path)
+    return qs.order_by("-date", "-id")

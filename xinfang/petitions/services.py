@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from xinfang.audit.services import audit_record
 from xinfang.core import clock
-from xinfang.core.errors import GuardFailed, NotFound, ValidationFailed
+from xinfang.core.errors import Forbidden, GuardFailed, NotFound, ValidationFailed
 from xinfang.core.models import Case, Category, Deadline
 from xinfang.core.services import case_create, case_transition
 from xinfang.core.validation import payload_parse
@@ -27,10 +27,11 @@ KIND = "petition"
 # --- registration ---------------------------------------------------------------------
 
 def portal_unit() -> Unit:
-    """The unit that registers what the public submits online (the district 信访局)."""
-    code = getattr(settings, "XINFANG_PORTAL_UNIT", "")
+    """The unit that registers what the public submits online: the configured 信访局, or
+    else the lowest-level one (the district's, in a district deployment)."""
+    code = settings.XINFANG_PORTAL_UNIT
     qs = Unit.objects.filter(short_code=code) if code else Unit.objects.filter(level=UnitLevel.BUREAU)
-    unit = qs.order_by("depth", "id").first()
+    unit = qs.order_by("-depth", "id").first()
     if unit is None:
         raise NotFound("尚未设置受理网上信访的单位。")
     return unit
@@ -265,7 +266,11 @@ def effect_own(ctx: TransitionContext) -> None:
 def petitions_close_lapsed(*, today: dt.date | None = None) -> list[str]:
     """Close answered/reviewed matters whose appeal window lapsed unused. Idempotent:
     a second run finds nothing more to close."""
-    today = today or clock.today()
+    if today is not None and today != clock.today():
+        # The guard judges by the clock: run the whole job as of the day it was given.
+        with clock.frozen(today):
+            return petitions_close_lapsed()
+    today = clock.today()
     lapsed = (Case.objects.filter(kind=KIND, status__in=["answered", "reviewed"],
                                   deadlines__key__in=["review_window", "rereview_window"],
                                   deadlines__active=True, deadlines__due_date__lt=today)
@@ -298,6 +303,8 @@ def reception_day_create(*, actor: User, leader: User, date: dt.date, place: str
 @transaction.atomic
 def reception_case_link(*, actor: User, day: ReceptionDay, case: Case) -> None:
     """A case received by a leader on a reception day (领导接访); counted as leader-received."""
+    if actor.pk != day.leader_id and not actor.has_role("registrar"):
+        raise Forbidden("只有接访领导或登记员可以登记接访事项。")
     if case.kind != KIND:
         raise ValidationFailed("只有信访事项可以登记为领导接访事项。", field="case")
     day.cases.add(case)

@@ -3,6 +3,7 @@ drawn from it by `xinfang workflow-docs`; the engine enforces it on every write 
 Guards only read and raise GuardFailed with the reason; effects live in services.py."""
 from xinfang.core.errors import GuardFailed
 from xinfang.core.models import Case, Deadline
+from xinfang.core.selectors import cases_visible_to
 from xinfang.core.workflow import ANY_OPEN, CREATE, State, Transition, TransitionContext, Who, Workflow, \
     workflow_register
 from xinfang.orgs.models import Unit
@@ -89,14 +90,22 @@ def rereview_window_open(ctx: TransitionContext) -> None:
 
 
 def has_upper_organ(ctx: TransitionContext) -> None:
-    if ctx.case.owner_unit.parent_id is None:
+    upper = ctx.case.owner_unit.parent
+    if upper is None:
         raise GuardFailed("没有上一级机关可受理复查/复核申请。")
+    if ctx.case.accused_unit is not None and upper.is_within(ctx.case.accused_unit):
+        # 条例 Art 30: the accused organ may not review an accusation against itself; the
+        # 信访 office at the level above names the reviewing organ instead.
+        raise GuardFailed("上一级机关即被检举控告单位，不能由其复查/复核，请由上级信访部门另行指定机关。")
 
 
 def may_close(ctx: TransitionContext) -> None:
     """Closed when the appeal window lapsed unused, or the petitioner is satisfied."""
     petition = ctx.case.petition
-    if petition.satisfaction in (Satisfaction.SATISFIED, Satisfaction.BASIC):
+    # Only a rating of the answer now standing counts: satisfaction with an earlier answer
+    # says nothing about the 复查意见 that followed it.
+    if petition.satisfaction in (Satisfaction.SATISFIED, Satisfaction.BASIC) \
+            and petition.rated_stage == services.rating_stage(case=ctx.case):
         return
     key = "review_window" if ctx.case.status == "answered" else "rereview_window"
     window = Deadline.objects.filter(case=ctx.case, key=key, active=True).first()
@@ -117,7 +126,7 @@ def decline_channel_valid(ctx: TransitionContext) -> None:
 
 def merge_target_valid(ctx: TransitionContext) -> None:
     """重复访: the same person, the same matter, still open."""
-    target = Case.objects.filter(number=ctx.payload.case_number, kind=KIND).first()
+    target = cases_visible_to(user=ctx.actor).filter(number=ctx.payload.case_number, kind=KIND).first()
     if target is None or target.pk == ctx.case.pk:
         raise GuardFailed("原事项编号不存在。", field="case_number")
     if not target.is_open:
@@ -128,6 +137,8 @@ def merge_target_valid(ctx: TransitionContext) -> None:
 
 def not_rated_at_this_stage(ctx: TransitionContext) -> None:
     stage = services.rating_stage(case=ctx.case)
+    if not stage:
+        raise GuardFailed("本事项尚无送达的答复意见，无可评价。")
     if ctx.case.petition.rated_stage == stage:
         raise GuardFailed("本阶段的答复已经评价过。")
 

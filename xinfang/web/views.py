@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -27,6 +27,7 @@ from xinfang.petitions.models import (Channel, ClaimType, Decision, DeclineChann
 from xinfang.petitions.schemas import PetitionIn
 from xinfang.petitions.selectors import (identity_hidden_from, petition_answers, petition_parties_for,
                                          petitioner_summary_for, petitions_open_for_same_person,
+                                         case_query_code_for, reception_days_for,
                                          user_may_unmask)
 from xinfang.petitions.services import petition_register, reception_case_link, reception_day_create
 
@@ -188,7 +189,7 @@ def register(request):
         # Parsed first so that bad input is reported before the duplicate warning.
         parsed = payload_parse(PetitionIn, data)
         duplicates = petitions_open_for_same_person(
-            petitioners=[p.model_dump() for p in parsed.petitioners])
+            petitioners=[p.model_dump() for p in parsed.petitioners], user=request.user)
         numbers = sorted(c.number for c in duplicates)
         acknowledged = set(filter(None, request.POST.get("dup_ack", "").split(",")))
         if duplicates and not set(numbers) <= acknowledged:
@@ -349,6 +350,7 @@ def case_receipt(request, number: str):
     return render(request, "web/receipt.html", {
         "case": case, "petition": petition, "parties": petition_parties_for(user=request.user, case=case),
         "acceptance": deadlines[0] if deadlines else None, "today": clock.today(),
+        "query_code": case_query_code_for(user=request.user, case=case),
     })
 
 
@@ -388,7 +390,7 @@ def reception_list(request):
             form = ReceptionDayForm(leaders=leaders, initial={"leader": user.pk if user in leaders else None})
     elif request.method == "POST":
         raise PermissionDenied("只有领导或登记员可以安排接访日。")
-    days = ReceptionDay.objects.select_related("leader", "unit").annotate(case_count=Count("cases"))
+    days = reception_days_for(user=user)
     return render(request, "web/reception_list.html", {
         "upcoming": list(days.filter(date__gte=today).order_by("date")),
         "past": list(days.filter(date__lt=today).order_by("-date")[:50]),
