@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from xinfang.audit.admin_mixins import AuditedAdmin
+
 from .models import ApiToken
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedAdmin, admin.ModelAdmin):
     """Tokens are issued with `xinfang token USER`; the admin lists and revokes (deletes) them."""
 
     list_display = ("user", "name", "created", "last_used")

@@ -1,11 +1,13 @@
 from django.contrib import admin
 
+from xinfang.audit.admin_mixins import AuditedAdmin
+
 from .calendar import calendar_cache_clear
 from .models import CalendarDay, CalendarYear, Category, DeadlineRule
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("name", "parent", "level", "code", "is_active")
     list_filter = ("level", "is_active")
     search_fields = ("name", "code")
@@ -13,7 +15,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeadlineRule)
-class DeadlineRuleAdmin(admin.ModelAdmin):
+class DeadlineRuleAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("key", "label", "province", "length_days", "counting", "obligation", "max_extension_days",
                     "legal_source")
     list_filter = ("province", "counting", "obligation")
@@ -32,12 +34,12 @@ class CalendarEditMixin:
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(CalendarEditMixin, admin.ModelAdmin):
+class CalendarYearAdmin(AuditedAdmin, CalendarEditMixin, admin.ModelAdmin):
     list_display = ("year", "complete", "source")
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(CalendarEditMixin, admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdmin, CalendarEditMixin, admin.ModelAdmin):
     list_display = ("date", "is_rest_day", "name")
     list_filter = ("is_rest_day",)
     date_hierarchy = "date"

@@ -86,7 +86,7 @@ LOGINS = [
     ("city_reviewer", "孙丽", "SFS", ["reviewer", "registrar"], DataScope.OWN_UNIT,
      "市级复核：受理复核、复核听证、出具复核意见（终结）"),
     ("city_registrar", "周敏", "SFSXFJ", ["registrar"], DataScope.SUBTREE,
-     "市信访局登记：网上信访（门户提交）的登记与交办"),
+     "市信访局登记：越级到市的来信来访登记，向下交办"),
     ("leader", "吴建国", "SFQ", ["leader"], DataScope.ALL,
      "区领导：包案、接访日、全区超期与疑难事项"),
     ("supervisor", "郑红", "SFQ", ["supervisor"], DataScope.ALL,

@@ -1,11 +1,13 @@
 from django.contrib import admin
+
+from xinfang.audit.admin_mixins import AuditedAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import Role, Unit, User
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("name", "short_code", "level", "division_code", "parent", "is_active")
     list_filter = ("level", "is_active")
     search_fields = ("name", "short_code", "division_code")
@@ -13,12 +15,12 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ("name", "code", "sees_personal_data")
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ("username", "display_name", "unit", "data_scope", "is_active")
     list_filter = ("roles", "data_scope", "is_active")
     search_fields = ("username", "display_name", "unit__name")
