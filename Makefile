@@ -30,5 +30,9 @@ test: install
 	bash scripts/ensure-chromium.sh
 	bash scripts/test.sh
 
+screenshots: install
+	bash scripts/ensure-chromium.sh
+	$(BIN)/python tests/browser/screenshots.py
+
 clean:
 	rm -rf $(VENV) data staticfiles

@@ -125,8 +125,11 @@ XINFANG_PORTAL_UNIT = os.environ.get("XINFANG_PORTAL_UNIT", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "level": os.environ.get("XINFANG_LOG_LEVEL", "WARNING")}},
     "root": {"handlers": ["console"], "level": os.environ.get("XINFANG_LOG_LEVEL", "WARNING")},
+    # django.request would print twice (its own handler and ours): keep ours only.
+    "loggers": {"django": {"handlers": ["console"], "level": os.environ.get("XINFANG_LOG_LEVEL", "WARNING"),
+                           "propagate": False}},
 }
 
 # Public API limits per client address; behind a reverse proxy set how many proxies to trust.
