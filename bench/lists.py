@@ -45,8 +45,8 @@ for start in range(0, N, batch):
         ids = list(Case.objects.filter(number__in=[c.number for c in cases]).values_list("pk", "owner_unit_id"))
         Petition.objects.bulk_create([Petition(case_id=pk, channel="visit", claim_type="request") for pk, _ in ids], batch_size=1000)
         Petitioner.objects.bulk_create([Petitioner(case_id=pk, name=f"居民{{pk}}", phone="13800138000") for pk, _ in ids], batch_size=1000)
-        links = [CaseUnit(case_id=pk, unit=bureau, unit_path=bureau.path) for pk, _ in ids]
-        links += [CaseUnit(case_id=pk, unit_id=u, unit_path=f"{{district.path}}{{u}}/") for pk, u in ids]
+        links = [CaseUnit(case_id=pk, unit=bureau) for pk, _ in ids]
+        links += [CaseUnit(case_id=pk, unit_id=u) for pk, u in ids]
         CaseUnit.objects.bulk_create(links, batch_size=2000)
 with connection.cursor() as cur: cur.execute("ANALYZE")
 target = units[3]

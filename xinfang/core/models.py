@@ -100,7 +100,6 @@ class CaseUnit(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="unit_links")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="case_links")
-    unit_path = models.CharField(max_length=255, db_index=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "unit"], name="caseunit_unique")]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from xinfang.orgs.models import DataScope, Unit, User
+from xinfang.orgs.selectors import unit_subtree_ids
 
 from . import clock
 from .deadlines import DeadlineState, deadline_state
@@ -21,7 +22,7 @@ def _scope_filter(user: User) -> Q | None:
     if user.unit_id is None:
         return Q(pk__in=[])
     if user.data_scope == DataScope.SUBTREE:
-        links = CaseUnit.objects.filter(case=OuterRef("pk"), unit_path__startswith=user.unit.path)
+        links = CaseUnit.objects.filter(case=OuterRef("pk"), unit_id__in=unit_subtree_ids(unit=user.unit))
     else:
         links = CaseUnit.objects.filter(case=OuterRef("pk"), unit_id=user.unit_id)
     return Q(Exists(links))
@@ -65,7 +66,7 @@ def cases_filter(qs: QuerySet[Case], *, kind: str | None = None, status: str | N
     if status:
         qs = qs.filter(status=status)
     if unit is not None:
-        qs = qs.filter(owner_unit__path__startswith=unit.path)
+        qs = qs.filter(owner_unit_id__in=unit_subtree_ids(unit=unit))
     if is_open is not None:
         qs = qs.filter(is_open=is_open)
     if received_from:

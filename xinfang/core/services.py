@@ -51,7 +51,7 @@ def case_number_next(*, unit: Unit, kind: str, prefix: str, year: int) -> tuple[
 
 def _case_unit_link(case: Case, unit: Unit | None) -> None:
     if unit is not None:
-        CaseUnit.objects.bulk_create([CaseUnit(case=case, unit=unit, unit_path=unit.path)], ignore_conflicts=True)
+        CaseUnit.objects.bulk_create([CaseUnit(case=case, unit=unit)], ignore_conflicts=True)
 
 
 def _apply(*, workflow: Workflow, transition: Transition, case: Case, actor: User | None,
