@@ -3,7 +3,7 @@ drawn from it by `xinfang workflow-docs`; the engine enforces it on every write 
 Guards only read and raise GuardFailed with the reason; effects live in services.py."""
 from xinfang.core.errors import GuardFailed
 from xinfang.core.models import Case, Deadline
-from xinfang.core.selectors import cases_visible_to
+from xinfang.core.selectors import case_visible
 from xinfang.core.workflow import ANY_OPEN, CREATE, State, Transition, TransitionContext, Who, Workflow, \
     workflow_register
 from xinfang.orgs.models import Unit
@@ -126,8 +126,8 @@ def decline_channel_valid(ctx: TransitionContext) -> None:
 
 def merge_target_valid(ctx: TransitionContext) -> None:
     """重复访: the same person, the same matter, still open."""
-    target = cases_visible_to(user=ctx.actor).filter(number=ctx.payload.case_number, kind=KIND).first()
-    if target is None or target.pk == ctx.case.pk:
+    target = Case.objects.filter(number=ctx.payload.case_number, kind=KIND).first()
+    if target is None or target.pk == ctx.case.pk or not case_visible(user=ctx.actor, case=target):
         raise GuardFailed("原事项编号不存在。", field="case_number")
     if not target.is_open:
         raise GuardFailed("原事项已经办结，不能并案；已终结的事项请以“已终结”为由不予受理。", field="case_number")
