@@ -2,6 +2,7 @@
 admin uses (units and users are configuration, not workflow)."""
 import datetime as dt
 
+import logging
 import os
 
 import pytest
@@ -25,6 +26,16 @@ def _fast_password_hashing(settings):
     """PBKDF2 costs ~0.5 s per user; the tree alone has a dozen. Tests need no real cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
                                  "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _quiet_request_log():
+    # Tests provoke 4xx answers on purpose; Django would log each. 5xx still show.
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)
 
 
 @pytest.fixture(autouse=True)

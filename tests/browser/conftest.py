@@ -56,15 +56,3 @@ def staff(chromium, server_url):
     yield open_as
     for context in contexts:
         context.close()
-
-
-@pytest.fixture(autouse=True)
-def _quiet_request_log():
-    # The 422 answers to bad input are what these tests expect; Django would log each one.
-    import logging
-
-    logger = logging.getLogger("django.request")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    yield
-    logger.setLevel(level)
