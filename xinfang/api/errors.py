@@ -10,20 +10,11 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.parser import Parser
 from pydantic import BaseModel
 
-from xinfang.core.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed, XinfangError
-from xinfang.core.validation import validation_error_convert
+from xinfang.core.errors import (Forbidden, NotFound, RateLimited, ServerError, Unauthenticated, ValidationFailed,
+                                 XinfangError)
+from xinfang.core.validation import validation_error_dict_convert
 
 logger = logging.getLogger("xinfang.api")
-
-
-class RateLimited(XinfangError):
-    code = "rate_limited"
-    status = 429
-
-
-class ServerError(XinfangError):
-    code = "server_error"
-    status = 500
 
 
 class JsonParser(Parser):
@@ -34,16 +25,6 @@ class JsonParser(Parser):
             where = f"（第 {exc.lineno} 行第 {exc.colno} 列）" if isinstance(exc, json.JSONDecodeError) else ""
             # Ninja wraps this in HttpError(400); the handler below unwraps it.
             raise ValidationFailed(f"请求体不是有效的 JSON{where}。", field="body") from None
-
-
-class _OneError:
-    """Looks like a pydantic ValidationError holding one error, for validation_error_convert."""
-
-    def __init__(self, error: dict):
-        self._error = error
-
-    def errors(self, include_url: bool = False) -> list[dict]:
-        return [self._error]
 
 
 _WHOLE_BODY_ERRORS = {"missing", "model_type", "model_attributes_type", "dict_type"}
@@ -65,7 +46,7 @@ def request_validation_convert(contexts: list[ValidationErrorContext]) -> Valida
                 return ValidationFailed(message, field="body")
             model, loc = inner, loc[1:]
     error["loc"] = loc
-    return validation_error_convert(model, _OneError(error))
+    return validation_error_dict_convert(model, error)
 
 
 def _respond(api, request: HttpRequest, exc: XinfangError) -> HttpResponse:

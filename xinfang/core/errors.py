@@ -57,3 +57,13 @@ class GuardFailed(XinfangError):
 
     code = "guard_failed"
     status = 422
+
+
+class RateLimited(XinfangError):
+    code = "rate_limited"
+    status = 429
+
+
+class ServerError(XinfangError):
+    code = "server_error"
+    status = 500

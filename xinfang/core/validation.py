@@ -55,7 +55,11 @@ def _title(model: type[BaseModel], loc: tuple) -> str:
 
 
 def validation_error_convert(model: type[BaseModel], exc: ValidationError) -> ValidationFailed:
-    err = exc.errors(include_url=False)[0]
+    return validation_error_dict_convert(model, exc.errors(include_url=False)[0])
+
+
+def validation_error_dict_convert(model: type[BaseModel], err: dict) -> ValidationFailed:
+    """One pydantic error (as in `ValidationError.errors()`) as a ValidationFailed."""
     loc = tuple(err.get("loc") or ())
     ctx = dict(err.get("ctx") or {})
     title = _title(model, loc) if loc else "输入"
