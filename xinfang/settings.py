@@ -36,7 +36,11 @@ INSTALLED_APPS = [
     "xinfang.core",
     "xinfang.audit",
     "xinfang.petitions",
+    "xinfang.intake",
+    "xinfang.search",
+    "xinfang.notifications",
     "xinfang.api",
+    "xinfang.portal",
     "xinfang.web",
     "xinfang.demo",
 ]

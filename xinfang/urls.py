@@ -9,5 +9,9 @@ admin.site.site_title = "信访平台管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("portal/", include("xinfang.portal.urls")),
+    path("intake/", include("xinfang.intake.urls")),
+    path("search/", include("xinfang.search.urls")),
+    path("notifications/", include("xinfang.notifications.urls")),
     path("", include("xinfang.web.urls")),
 ]

@@ -12,6 +12,7 @@ from xinfang.audit.services import audit_record
 from xinfang.orgs.models import Unit, User
 
 from . import clock, deadlines
+from .hooks import case_written
 from .errors import Conflict, Forbidden, NotFound, TransitionNotAllowed
 from .models import Case, CaseUnit, Event, NumberSequence
 from .selectors import case_visible, transition_permitted
@@ -91,6 +92,7 @@ def _apply(*, workflow: Workflow, transition: Transition, case: Case, actor: Use
         payload=_jsonable(ctx.event_payload), is_public=transition.public,
         public_text=ctx.public_text or transition.public_label or transition.label,
     )
+    case_written(case=case, event=event)
     after = {"status": case.status, "owner_unit": case.owner_unit_id, "version": case.version}
     audit_record(actor=actor, actor_kind=actor_kind, action=f"case.{transition.action}",
                  object_type="case", object_id=case.number,
