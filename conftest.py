@@ -39,6 +39,12 @@ def _quiet_request_log():
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files go to the test's own folder, never into data/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
     calendar_cache_clear()
     yield

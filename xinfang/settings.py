@@ -104,7 +104,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "staticfiles"
-MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT = Path(os.environ.get("XINFANG_MEDIA_ROOT", DATA_DIR / "media"))
+# Upload limits: staff pages and the public portal (which takes pictures and PDF only).
+XINFANG_UPLOAD_MAX_MB = int(os.environ.get("XINFANG_UPLOAD_MAX_MB", "20"))
+XINFANG_PORTAL_UPLOAD_MAX_MB = int(os.environ.get("XINFANG_PORTAL_UPLOAD_MAX_MB", "5"))
+XINFANG_PORTAL_UPLOAD_MAX_FILES = int(os.environ.get("XINFANG_PORTAL_UPLOAD_MAX_FILES", "5"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
