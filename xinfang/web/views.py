@@ -17,7 +17,7 @@ from xinfang.core.deadlines import DeadlineState
 from xinfang.core.errors import Conflict, NotFound, XinfangError
 from xinfang.core.models import Case, Category
 from xinfang.core.selectors import (case_actions_for, case_deadline_state, case_deadlines, case_get_for,
-                                    case_timeline, cases_filter, cases_visible_to, cases_worklist_for)
+                                    case_timeline, cases_filter, cases_visible_to)
 from xinfang.core.services import case_transition
 from xinfang.core.validation import payload_parse
 from xinfang.core.workflow import workflow_for, workflows_all
@@ -26,11 +26,12 @@ from xinfang.petitions.models import (Channel, ClaimType, Decision, DeclineChann
                                       ReceptionLevel, ReviewDecision, Satisfaction)
 from xinfang.petitions.schemas import PetitionIn
 from xinfang.petitions.selectors import (identity_hidden_from, petition_answers, petition_parties_for,
-                                         petitioner_summary_for, petitions_open_for_same_person,
+                                         petitions_open_for_same_person,
                                          case_query_code_for, reception_days_for,
                                          user_may_unmask)
 from xinfang.petitions.services import petition_register, reception_case_link, reception_day_create
 
+from .rows import case_row, cases_with_row_data, status_label
 from .forms import (PETITIONER_ROWS, LoginForm, ReceptionDayForm, payload_fields, payload_from_post,
                     registration_from_post)
 
@@ -46,51 +47,6 @@ def _case_or_404(user: User, number: str) -> Case:
         return case_get_for(user=user, number=number)
     except NotFound:
         raise Http404("未找到该案件，或无权查看。") from None
-
-
-def _status_label(case: Case) -> str:
-    try:
-        return workflow_for(case.kind).state(case.status).label
-    except KeyError:
-        return case.status
-
-
-def _case_row(user: User, case: Case, today: dt.date) -> dict:
-    """One line of a case list; the related rows must already be loaded (no query here)."""
-    state = case_deadline_state(case=case, today=today)
-    days_left = (case.next_due_date - today).days if case.is_open and case.next_due_date else None
-    return {
-        "case": case,
-        "status_label": _status_label(case),
-        "state": state,
-        "state_label": DeadlineState.LABELS[state] if case.is_open and case.next_due_date else "",
-        "days_left": days_left,
-        "overdue_days": -days_left if days_left is not None and days_left < 0 else 0,
-        "petitioner": petitioner_summary_for(user=user, case=case) if case.kind == "petition" else "",
-    }
-
-
-def _list_related(qs):
-    # Everything a row shows, loaded in a fixed number of queries whatever the page size.
-    return qs.select_related("owner_unit", "handler", "accused_unit", "category").prefetch_related("petitioners")
-
-
-# --- 工作台 ----------------------------------------------------------------------------
-
-@login_required
-def home(request):
-    user = request.user
-    today = clock.today()
-    worklist = cases_worklist_for(user=user)
-    counts = {
-        "open": worklist.count(),
-        "due_soon": cases_filter(worklist, deadline_state=DeadlineState.DUE_SOON).count(),
-        "overdue": cases_filter(worklist, deadline_state=DeadlineState.OVERDUE).count(),
-    }
-    page = Paginator(_list_related(worklist), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [_case_row(user, case, today) for case in page.object_list]
-    return render(request, "web/home.html", {"counts": counts, "rows": rows, "page": page, "today": today,
-                                             "nav": "home"})
 
 
 # --- 案件查询 --------------------------------------------------------------------------
@@ -131,8 +87,8 @@ def case_list(request):
         received_from=received_from, received_to=received_to,
         is_open={"1": True, "0": False}.get(open_only),
     ).order_by("-received_date", "-id")
-    page = Paginator(_list_related(qs), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [_case_row(user, case, today) for case in page.object_list]
+    page = Paginator(cases_with_row_data(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [case_row(user, case, today) for case in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "web/case_list.html", {
@@ -286,7 +242,7 @@ def _case_context(request, case: Case, *, unmask: bool = False, error: XinfangEr
                  else "", "to_label": workflow.states[e.to_status].label if e.to_status in workflow.states else "",
                  "details": _event_details(e.payload or {})} for e in case_timeline(case=case)]
     return {
-        "case": case, "petition": petition, "status_label": _status_label(case),
+        "case": case, "petition": petition, "status_label": status_label(case),
         "state": case_deadline_state(case=case, today=today),
         "parties": parties, "identity_hidden": hidden, "unmasked": unmask and not hidden and user_may_unmask(user=user),
         "may_unmask": petition is not None and not hidden and user_may_unmask(user=user)
@@ -421,6 +377,6 @@ def reception_day(request, pk: int):
     cases = (cases_visible_to(user=user).filter(reception_days=day)
              .select_related("owner_unit").order_by("number"))
     return render(request, "web/reception_day.html", {
-        "day": day, "cases": [{"case": c, "status_label": _status_label(c)} for c in cases],
+        "day": day, "cases": [{"case": c, "status_label": status_label(c)} for c in cases],
         "may_link": may_link, "error": error, "number": number, "nav": "reception",
     }, status=status)

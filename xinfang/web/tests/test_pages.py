@@ -117,9 +117,9 @@ def test_case_page_offers_exactly_the_actions_of_the_table(client, tree):
     allowed = {t.action for t in case_actions_for(user=tree.registrar, case=case)}
     assert allowed and action_urls(html, number) == allowed
     # The generated inputs: enums as selects with Chinese labels, the unit as a select.
-    assign = html.split(f"/act/assign/", 1)[1].split("</form>", 1)[0]
+    assign = html.split("/act/assign/", 1)[1].split("</form>", 1)[0]
     assert '<select name="unit_id">' in assign and "甲街道" in assign
-    decline = html.split(f"/act/decline/", 1)[1].split("</form>", 1)[0]
+    decline = html.split("/act/decline/", 1)[1].split("</form>", 1)[0]
     assert '<select name="channel">' in decline and "行政复议" in decline and '<textarea name="reason"' in decline
 
     login(client, tree.district_reviewer)  # sees it (subtree of 示范区) but holds no action at the bureau

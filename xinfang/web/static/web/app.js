@@ -1,0 +1,1 @@
+// Small enhancements of the staff pages; every page works without this file.
