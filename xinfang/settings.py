@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "xinfang.intake",
     "xinfang.search",
     "xinfang.notifications",
+    "xinfang.stats",
     "xinfang.api",
     "xinfang.portal",
     "xinfang.web",

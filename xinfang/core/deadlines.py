@@ -64,7 +64,8 @@ def deadline_start(*, case: Case, key: str, on: dt.date, replace: bool = True) -
     start = case.received_date if rule.start_event == "received" else on
     # A clock restarted (e.g. after an objection sends a case back) replaces the old one.
     if replace:
-        Deadline.objects.filter(case=case, key=key, active=True).update(active=False, stopped_on=on)
+        Deadline.objects.filter(case=case, key=key, active=True).update(active=False, stopped_on=on,
+                                                                        replaced=True)
     deadline = Deadline(
         case=case, key=rule.key, label=rule.label, obligation=rule.obligation,
         counting=rule.counting, length_days=rule.length_days, legal_source=rule.legal_source,

@@ -179,6 +179,9 @@ class Deadline(models.Model):
     provisional = models.BooleanField(default=False)
     active = models.BooleanField(default=True)
     stopped_on = models.DateField(null=True, blank=True)
+    # A clock restarted (an objection sends the case back) replaces this one: it neither
+    # met nor missed its date, and statistics leave it out.
+    replaced = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["case_id", "start_date", "id"]

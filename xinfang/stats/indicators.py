@@ -1,0 +1,427 @@
+"""The figures a leader of this field judges the year by, each defined ONCE here and used
+by pages, API, exports and tests. Each indicator says in words what it counts (shown next
+to the figure) and gives the cases behind it, so every number drills down to its list.
+
+Which unit a case counts under depends on the stage the figure judges:
+- intake figures (volume, repeats, skipped levels, acceptance on time) count under the
+  REGISTERING unit (登记单位): where the matter came in;
+- handling figures (closure on time, days to answer, extensions, satisfaction, assigned
+  and leader-received matters closed) count under the HANDLING unit (承办单位, set when the
+  matter is accepted): who had to answer;
+- backlog counts under the unit that holds the matter now (责任单位).
+A unit's figure covers its whole subtree (a district includes its streets).
+"""
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+
+from xinfang.core.models import Case, Deadline, Event
+from xinfang.orgs.models import Unit
+from xinfang.orgs.selectors import unit_subtree_ids
+from xinfang.petitions.models import Channel, ReceptionDay, Satisfaction
+
+KIND = "petition"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A period (both ends included), a unit subtree (None: everything) and a kind."""
+    start: dt.date
+    end: dt.date
+    unit: Unit | None = None
+    kind: str = KIND
+
+    def __post_init__(self):
+        if self.end < self.start:
+            from xinfang.core.errors import ValidationFailed
+            raise ValidationFailed("统计期间的结束日期早于开始日期。", field="end")
+
+    def last_year(self) -> "Scope":
+        return Scope(start=_year_back(self.start), end=_year_back(self.end), unit=self.unit, kind=self.kind)
+
+
+def _year_back(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    from django.utils import timezone
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return _start_of(day + dt.timedelta(days=1))
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    unit_label: str            # 件, 人次, %, 天
+    definition: str
+    value: Decimal | int | None
+    numerator: int | None = None
+    denominator: int | None = None
+    previous: Decimal | int | None = None   # the same period last year (volume figures)
+    change_pct: Decimal | None = None
+    breakdown: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in self.__dict__.items()}
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """A share in per cent with one decimal, rounded half up (as reports print it)."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def change(now: int, before: int) -> Decimal | None:
+    """同比: the change on the same period last year, in per cent."""
+    if not before:
+        return None
+    return ((Decimal(now) - before) * 100 / Decimal(before)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# --- the case sets the figures count --------------------------------------------------
+
+def _cases(scope: Scope, unit_field: str) -> QuerySet[Case]:
+    qs = Case.objects.filter(kind=scope.kind)
+    if scope.unit is not None:
+        qs = qs.filter(**{f"{unit_field}__in": unit_subtree_ids(unit=scope.unit)})
+    return qs
+
+
+def registered_in(scope: Scope) -> QuerySet[Case]:
+    """Matters received in the period, under the registering unit."""
+    return _cases(scope, "registered_unit").filter(received_date__range=(scope.start, scope.end))
+
+
+def _handled(scope: Scope) -> QuerySet[Case]:
+    return _cases(scope, "petition__handling_unit")
+
+
+def _deadlines(scope: Scope, key: str) -> QuerySet[Deadline]:
+    """The clocks of this key that ran their course (not restarted), due in the period."""
+    return Deadline.objects.filter(key=key, replaced=False, due_date__range=(scope.start, scope.end))
+
+
+def _met(deadlines: QuerySet[Deadline]) -> QuerySet[Deadline]:
+    return deadlines.filter(stopped_on__isnull=False, stopped_on__lte=F("due_date"))
+
+
+def _answered_by(day: dt.date) -> Q:
+    """办结 for these figures: the answer delivered (the handling clock stopped) or the matter
+    closed (closed, concluded, declined, transferred and received, merged) by the end of `day`."""
+    answered = Deadline.objects.filter(case=OuterRef("pk"), key="handling", replaced=False,
+                                       stopped_on__isnull=False, stopped_on__lte=day)
+    return Q(Exists(answered)) | Q(closed_at__lt=_end_of(day))
+
+
+# --- the indicators -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label: str
+    unit_label: str
+    definition: str
+    compute: Callable[[Scope], Figure]
+    # The cases behind the figure: ("numerator" | "denominator") -> queryset of cases.
+    cases: Callable[[Scope, str], QuerySet[Case]]
+
+
+INDICATORS: dict[str, Indicator] = {}
+
+
+def indicator(key: str, label: str, unit_label: str, definition: str):
+    def register(pair):
+        compute, cases = pair
+        INDICATORS[key] = Indicator(key, label, unit_label, definition, compute, cases)
+        return pair
+    return register
+
+
+def _figure(key: str, **values) -> Figure:
+    ind = INDICATORS[key]
+    return Figure(key=key, label=ind.label, unit_label=ind.unit_label, definition=ind.definition, **values)
+
+
+def _rate(key: str, numerator: QuerySet, denominator: QuerySet) -> Figure:
+    num, den = numerator.count(), denominator.count()
+    return _figure(key, value=percent(num, den), numerator=num, denominator=den)
+
+
+# Volume ---------------------------------------------------------------------------------
+
+def _volume_batches(scope: Scope) -> Figure:
+    now, before = registered_in(scope).count(), registered_in(scope.last_year()).count()
+    return _figure("volume_batches", value=now, previous=before, change_pct=change(now, before))
+
+
+indicator("volume_batches", "信访总量（批次）", "批",
+          "期间内收到（按收到日期）的信访事项件数，按登记单位统计；每次登记为一批，重复信访也计入。"
+          "同比：与上年同期比较的增减百分比。")((_volume_batches, lambda s, part: registered_in(s)))
+
+
+def _persons(qs: QuerySet[Case]) -> int:
+    return qs.aggregate(n=Sum("petition__person_count"))["n"] or 0
+
+
+def _volume_persons(scope: Scope) -> Figure:
+    now, before = _persons(registered_in(scope)), _persons(registered_in(scope.last_year()))
+    return _figure("volume_persons", value=now, previous=before, change_pct=change(now, before))
+
+
+indicator("volume_persons", "信访总量（人次）", "人次",
+          "期间内收到的信访事项的人数之和（集体访按实际人数计），按登记单位统计；同比同上。")(
+    (_volume_persons, lambda s, part: registered_in(s)))
+
+# The dimensions a volume can be broken down by: label and the column grouped on
+# (a category counts under its first-level ancestor, computed apart).
+VOLUME_DIMENSIONS = {
+    "channel": ("渠道", "petition__channel"),
+    "category": ("分类（一级）", None),
+    "unit": ("登记单位", "registered_unit__name"),
+    "reception_level": ("接待层级", "petition__reception_level"),
+    "claim_type": ("诉求类型", "petition__claim_type"),
+}
+
+
+def volume_by(*, scope: Scope, dimension: str) -> list[dict]:
+    """Batches and person-times of the period by one dimension, largest first."""
+    from xinfang.petitions.models import ClaimType, ReceptionLevel
+    if dimension not in VOLUME_DIMENSIONS:
+        from xinfang.core.errors import ValidationFailed
+        raise ValidationFailed(f"没有名为「{dimension}」的统计维度。", field="dimension")
+    qs = registered_in(scope)
+    if dimension == "category":
+        rows = _volume_by_category(qs)
+    else:
+        _, column = VOLUME_DIMENSIONS[dimension]
+        rows = [{"value": r[column], "batches": r["batches"], "persons": r["persons"] or 0}
+                for r in qs.values(column).annotate(batches=Count("pk"), persons=Sum("petition__person_count"))]
+        names = {"channel": dict(Channel.choices), "claim_type": dict(ClaimType.choices),
+                 "reception_level": dict(ReceptionLevel.choices)}.get(dimension, {})
+        for r in rows:
+            r["label"] = names.get(r["value"], r["value"] or "（未填）")
+    rows.sort(key=lambda r: (-r["batches"], str(r["label"])))
+    return rows
+
+
+def _volume_by_category(qs: QuerySet[Case]) -> list[dict]:
+    """By first-level category: each case's category is counted under its top ancestor."""
+    from xinfang.core.models import Category
+    per_category = qs.values("category_id").annotate(batches=Count("pk"), persons=Sum("petition__person_count"))
+    categories = {c.pk: c for c in Category.objects.all()}
+
+    def root(pk):
+        c = categories.get(pk)
+        while c is not None and c.parent_id is not None:
+            c = categories.get(c.parent_id)
+        return c
+
+    totals: dict = {}
+    for r in per_category:
+        c = root(r["category_id"])
+        key = c.pk if c else None
+        t = totals.setdefault(key, {"value": key, "label": c.name if c else "（未分类）", "batches": 0, "persons": 0})
+        t["batches"] += r["batches"]
+        t["persons"] += r["persons"] or 0
+    return list(totals.values())
+
+
+# Handling ---------------------------------------------------------------------------------
+
+def _first_on_time(scope: Scope, part: str) -> QuerySet[Case]:
+    due = _deadlines(scope, "handling").filter(case__petition__is_first=True)
+    if part == "numerator":
+        due = _met(due)
+    return _handled(scope).filter(pk__in=due.values("case_id"))
+
+
+indicator("first_on_time_rate", "初信初访按期办结率", "%",
+          "办理期限（60日，含批准的延期、扣除中止时间）届满日落在期间内的初信初访事项中，"
+          "在届满日或之前出具处理意见的比例；按承办单位统计。")(
+    (lambda s: _rate("first_on_time_rate", _first_on_time(s, "numerator"), _first_on_time(s, "denominator")),
+     _first_on_time))
+
+
+def _assigned_closed(scope: Scope, part: str) -> QuerySet[Case]:
+    qs = registered_in(scope).filter(petition__channel=Channel.HIGHER)
+    return qs.filter(_answered_by(scope.end)) if part == "numerator" else qs
+
+
+indicator("assigned_closed_rate", "上级交办件办结率", "%",
+          "期间内收到的上级交办信访事项中，到期末已出具处理意见或已办结（含不予受理、转送办结、并案）的比例；"
+          "按接收交办的登记单位统计。")(
+    (lambda s: _rate("assigned_closed_rate", _assigned_closed(s, "numerator"), _assigned_closed(s, "denominator")),
+     _assigned_closed))
+
+
+def _leader_received(scope: Scope, part: str) -> QuerySet[Case]:
+    days = ReceptionDay.objects.filter(date__range=(scope.start, scope.end), cases=OuterRef("pk"))
+    qs = _cases(scope, "owner_unit").filter(Exists(days))
+    return qs.filter(_answered_by(scope.end)) if part == "numerator" else qs
+
+
+indicator("leader_received_closed_rate", "领导接访事项办结率", "%",
+          "期间内领导接访日接待的信访事项中，到期末已出具处理意见或已办结的比例；按责任单位统计。")(
+    (lambda s: _rate("leader_received_closed_rate", _leader_received(s, "numerator"),
+                     _leader_received(s, "denominator")),
+     _leader_received))
+
+
+def _acceptance_on_time(scope: Scope, part: str) -> QuerySet[Case]:
+    due = _deadlines(scope, "acceptance_notice")
+    if part == "numerator":
+        due = _met(due)
+    return _cases(scope, "registered_unit").filter(pk__in=due.values("case_id"))
+
+
+indicator("acceptance_on_time_rate", "按期受理率", "%",
+          "受理告知期限（收到之日起15日）届满日落在期间内的事项中，在届满日或之前作出受理、"
+          "不予受理、转送或并案决定的比例；按登记单位统计。")(
+    (lambda s: _rate("acceptance_on_time_rate", _acceptance_on_time(s, "numerator"),
+                     _acceptance_on_time(s, "denominator")),
+     _acceptance_on_time))
+
+
+def _answered_in(scope: Scope) -> QuerySet[Deadline]:
+    """Handling clocks stopped in the period: only the delivery of the answer
+    (approve_answer) stops one."""
+    return Deadline.objects.filter(key="handling", replaced=False, stopped_on__range=(scope.start, scope.end))
+
+
+def _answer_days(scope: Scope) -> Figure:
+    rows = _answered_in(scope).filter(case__in=_handled(scope).values("pk")).values_list(
+        "case__received_date", "stopped_on")
+    days = [(stopped - received).days for received, stopped in rows]
+    value = (Decimal(sum(days)) / len(days)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if days else None
+    return _figure("answer_days_avg", value=value, numerator=sum(days), denominator=len(days))
+
+
+indicator("answer_days_avg", "平均答复用时", "天",
+          "期间内出具处理意见的事项，从收到之日到处理意见送达之日的平均自然日数；按承办单位统计。")(
+    (_answer_days, lambda s, part: _handled(s).filter(pk__in=_answered_in(s).values("case_id"))))
+
+
+def _extended(scope: Scope, part: str) -> QuerySet[Case]:
+    qs = _handled(scope).filter(pk__in=_answered_in(scope).values("case_id"))
+    return qs.filter(petition__extension_days__gt=0) if part == "numerator" else qs
+
+
+indicator("extension_share", "延期办理占比", "%",
+          "期间内出具处理意见的事项中，办理期限经批准延长的比例；按承办单位统计。")(
+    (lambda s: _rate("extension_share", _extended(s, "numerator"), _extended(s, "denominator")), _extended))
+
+
+# Intake quality ---------------------------------------------------------------------------
+
+def _repeats(scope: Scope, part: str) -> QuerySet[Case]:
+    qs = registered_in(scope)
+    return qs.filter(repeat_of__isnull=False) if part == "numerator" else qs
+
+
+indicator("repeat_share", "重复信访占比", "%",
+          "期间内收到的事项中，被认定为此前同一事项的重复信访（并入原事项）的比例；按登记单位统计。")(
+    (lambda s: _rate("repeat_share", _repeats(s, "numerator"), _repeats(s, "denominator")), _repeats))
+
+
+def _skipped(scope: Scope, part: str) -> QuerySet[Case]:
+    qs = registered_in(scope)
+    return qs.filter(petition__is_skip_level=True) if part == "numerator" else qs
+
+
+indicator("skip_level_share", "越级信访占比", "%",
+          "期间内收到的事项中，越过有权处理的本级或上一级机关提出的比例；按登记单位统计。")(
+    (lambda s: _rate("skip_level_share", _skipped(s, "numerator"), _skipped(s, "denominator")), _skipped))
+
+
+def _backlog(scope: Scope, part: str) -> QuerySet[Case]:
+    """Open at the start of the period: registered before it, not closed before it."""
+    start = _start_of(scope.start)
+    qs = _cases(scope, "owner_unit").filter(created_at__lt=start).filter(Q(closed_at__isnull=True)
+                                                                         | Q(closed_at__gte=start))
+    return qs.filter(closed_at__lt=_end_of(scope.end)) if part == "numerator" else qs
+
+
+indicator("backlog_cleared_rate", "积案化解率", "%",
+          "期初（期间第一日零时）仍未办结的事项中，到期末已办结（办结、终结、不予受理、转送办结或并案）的比例；"
+          "按目前的责任单位统计。")(
+    (lambda s: _rate("backlog_cleared_rate", _backlog(s, "numerator"), _backlog(s, "denominator")), _backlog))
+
+
+# Satisfaction ---------------------------------------------------------------------------------
+
+def ratings_in(scope: Scope) -> QuerySet[Event]:
+    """The 评价 events of the period (a matter rated at the answer and again after 复查
+    counts twice: each is an evaluation of a different answer)."""
+    cases = _handled(scope)
+    return Event.objects.filter(action="rate", at__gte=_start_of(scope.start), at__lt=_end_of(scope.end),
+                                case__in=cases.values("pk"))
+
+
+def satisfaction_counts(scope: Scope) -> dict[str, int]:
+    counts = {level: 0 for level in Satisfaction.values}
+    for row in ratings_in(scope).values("payload__level").annotate(n=Count("pk")):
+        counts[row["payload__level"]] = row["n"]
+    return counts
+
+
+def _satisfaction(key: str, levels: tuple[str, ...]) -> Callable[[Scope], Figure]:
+    def compute(scope: Scope) -> Figure:
+        counts = satisfaction_counts(scope)
+        total = sum(counts.values())
+        part = sum(counts[level] for level in levels)
+        figure = _figure(key, value=percent(part, total), numerator=part, denominator=total)
+        figure.breakdown = [{"value": v, "label": label, "count": counts[v]} for v, label in Satisfaction.choices]
+        return figure
+    return compute
+
+
+def _rated_cases(levels: tuple[str, ...]):
+    def cases(scope: Scope, part: str) -> QuerySet[Case]:
+        events = ratings_in(scope)
+        if part == "numerator":
+            events = events.filter(payload__level__in=levels)
+        return Case.objects.filter(pk__in=events.values("case_id"))
+    return cases
+
+
+for _key, _label, _levels, _text in [
+    ("satisfaction_rate", "满意率", (Satisfaction.SATISFIED, Satisfaction.BASIC),
+     "期间内信访人的评价中，「满意」与「基本满意」之和所占比例；按承办单位统计。"),
+    ("satisfied_rate", "非常满意率（满意）", (Satisfaction.SATISFIED,),
+     "期间内信访人的评价中，「满意」所占比例。"),
+    ("unsatisfied_rate", "不满意率", (Satisfaction.UNSATISFIED,),
+     "期间内信访人的评价中，「不满意」所占比例。"),
+]:
+    indicator(_key, _label, "%", _text)((_satisfaction(_key, _levels), _rated_cases(_levels)))
+
+
+# --- reading them ------------------------------------------------------------------------
+
+def indicator_compute(*, key: str, scope: Scope) -> Figure:
+    if key not in INDICATORS:
+        from xinfang.core.errors import NotFound
+        raise NotFound(f"没有名为「{key}」的指标。")
+    return INDICATORS[key].compute(scope)
+
+
+def indicators_compute(*, scope: Scope) -> list[Figure]:
+    return [ind.compute(scope) for ind in INDICATORS.values()]
+
+
+def indicator_cases(*, key: str, scope: Scope, part: str = "numerator") -> QuerySet[Case]:
+    if key not in INDICATORS or part not in ("numerator", "denominator"):
+        from xinfang.core.errors import NotFound
+        raise NotFound(f"没有名为「{key}」的指标。")
+    return INDICATORS[key].cases(scope, part)
