@@ -13,5 +13,6 @@ urlpatterns = [
     path("intake/", include("xinfang.intake.urls")),
     path("search/", include("xinfang.search.urls")),
     path("notifications/", include("xinfang.notifications.urls")),
+    path("stats/", include("xinfang.stats.urls")),
     path("", include("xinfang.web.urls")),
 ]

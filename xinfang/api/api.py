@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from . import cases, docs, public
+from . import cases, docs, public, stats
 from .errors import JsonParser, exception_handlers_install, request_validation_convert
 
 
@@ -28,4 +28,5 @@ api = XinfangAPI(
 exception_handlers_install(api)
 api.add_router("", cases.router)
 api.add_router("", public.router)
+api.add_router("", stats.router)
 api.add_router("", docs.router)

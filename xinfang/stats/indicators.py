@@ -190,6 +190,8 @@ VOLUME_DIMENSIONS = {
     "channel": ("渠道", "petition__channel"),
     "category": ("分类（一级）", None),
     "unit": ("登记单位", "registered_unit__name"),
+    "handling_unit": ("承办单位", "petition__handling_unit__name"),
+    "place": ("发生地", "place_unit__name"),
     "reception_level": ("接待层级", "petition__reception_level"),
     "claim_type": ("诉求类型", "petition__claim_type"),
 }
@@ -405,6 +407,26 @@ for _key, _label, _levels, _text in [
      "期间内信访人的评价中，「不满意」所占比例。"),
 ]:
     indicator(_key, _label, "%", _text)((_satisfaction(_key, _levels), _rated_cases(_levels)))
+
+
+def volume_trend(*, scope: Scope) -> list[dict]:
+    """Batches and person-times per month of the period, beside the same month last year."""
+    from django.db.models.functions import TruncMonth
+
+    def per_month(s: Scope) -> dict:
+        rows = (registered_in(s).annotate(month=TruncMonth("received_date")).values("month")
+                .annotate(batches=Count("pk"), persons=Sum("petition__person_count")))
+        return {(r["month"].year, r["month"].month): (r["batches"], r["persons"] or 0) for r in rows}
+
+    now, before = per_month(scope), per_month(scope.last_year())
+    out, year, month = [], scope.start.year, scope.start.month
+    while (year, month) <= (scope.end.year, scope.end.month):
+        b, p = now.get((year, month), (0, 0))
+        lb, lp = before.get((year - 1, month), (0, 0))
+        out.append({"month": f"{year}-{month:02d}", "batches": b, "persons": p,
+                    "last_year_batches": lb, "last_year_persons": lp})
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
 
 
 # --- reading them ------------------------------------------------------------------------

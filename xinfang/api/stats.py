@@ -1,0 +1,110 @@
+"""Statistics endpoints: every indicator with the same definitions, filters and data scope
+as the statistics page (both read xinfang/stats/indicators.py)."""
+import datetime as dt
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from xinfang.core import clock
+from xinfang.stats.indicators import VOLUME_DIMENSIONS, indicator_compute, indicators_compute, volume_by, volume_trend
+from xinfang.stats.selectors import stats_scope_for
+
+from .auth import STAFF_AUTH
+from .schemas import ErrorOut
+
+router = Router(auth=STAFF_AUTH, tags=["统计"])
+READ_ERRORS = {frozenset({401, 403, 404, 422, 429}): ErrorOut}
+
+
+class StatsQuery(Schema):
+    start: dt.date | None = Field(None, title="开始日期", description="默认：本年1月1日")
+    end: dt.date | None = Field(None, title="结束日期", description="默认：今天（含）")
+    unit: int | None = Field(None, title="单位", description="单位 id，统计该单位及其下级；默认：本人可查看的全部范围")
+
+
+class FigureOut(Schema):
+    key: str
+    label: str
+    unit_label: str
+    definition: str
+    value: str | int | None
+    numerator: int | None
+    denominator: int | None
+    previous: str | int | None
+    change_pct: str | None
+    breakdown: list[dict]
+
+
+class ScopeOut(Schema):
+    start: dt.date
+    end: dt.date
+    unit: int | None
+
+
+class FiguresOut(Schema):
+    scope: ScopeOut
+    items: list[FigureOut]
+
+
+class VolumeRowOut(Schema):
+    value: str | int | None
+    label: str
+    batches: int
+    persons: int
+
+
+class VolumeOut(Schema):
+    scope: ScopeOut
+    dimension: str
+    items: list[VolumeRowOut]
+
+
+class TrendRowOut(Schema):
+    month: str
+    batches: int
+    persons: int
+    last_year_batches: int
+    last_year_persons: int
+
+
+class TrendOut(Schema):
+    scope: ScopeOut
+    items: list[TrendRowOut]
+
+
+def _scope(request, q: StatsQuery):
+    return stats_scope_for(user=request.auth, start=q.start, end=q.end, unit_id=q.unit, today=clock.today())
+
+
+def _scope_out(scope) -> dict:
+    return {"start": scope.start, "end": scope.end, "unit": scope.unit.pk if scope.unit else None}
+
+
+@router.get("/stats/indicators", response={200: FiguresOut, **READ_ERRORS}, summary="全部指标",
+            url_name="stats_indicators")
+def stats_indicators(request: HttpRequest, q: Query[StatsQuery]):
+    """每项指标的数值、分子、分母、上年同期与同比，以及统计口径（与统计页面同一定义）。"""
+    scope = _scope(request, q)
+    return {"scope": _scope_out(scope), "items": [f.as_dict() for f in indicators_compute(scope=scope)]}
+
+
+@router.get("/stats/indicators/{key}", response={200: FigureOut, **READ_ERRORS}, summary="单项指标",
+            url_name="stats_indicator")
+def stats_indicator(request: HttpRequest, key: str, q: Query[StatsQuery]):
+    return indicator_compute(key=key, scope=_scope(request, q)).as_dict()
+
+
+@router.get("/stats/volume", response={200: VolumeOut, **READ_ERRORS}, summary="信访总量分组",
+            url_name="stats_volume")
+def stats_volume(request: HttpRequest, q: Query[StatsQuery],
+                 dimension: Literal[tuple(VOLUME_DIMENSIONS)] = Query("channel", title="分组维度")):  # type: ignore[valid-type]
+    """按渠道、分类（一级）、登记单位、承办单位、发生地、接待层级或诉求类型分组的批次与人次。"""
+    scope = _scope(request, q)
+    return {"scope": _scope_out(scope), "dimension": dimension, "items": volume_by(scope=scope, dimension=dimension)}
+
+
+@router.get("/stats/trend", response={200: TrendOut, **READ_ERRORS}, summary="按月趋势", url_name="stats_trend")
+def stats_trend(request: HttpRequest, q: Query[StatsQuery]):
+    scope = _scope(request, q)
+    return {"scope": _scope_out(scope), "items": volume_trend(scope=scope)}
