@@ -110,6 +110,12 @@ MEDIA_ROOT = Path(os.environ.get("XINFANG_MEDIA_ROOT", DATA_DIR / "media"))
 XINFANG_UPLOAD_MAX_MB = int(os.environ.get("XINFANG_UPLOAD_MAX_MB", "20"))
 XINFANG_PORTAL_UPLOAD_MAX_MB = int(os.environ.get("XINFANG_PORTAL_UPLOAD_MAX_MB", "5"))
 XINFANG_PORTAL_UPLOAD_MAX_FILES = int(os.environ.get("XINFANG_PORTAL_UPLOAD_MAX_FILES", "5"))
+# The public portal: submissions and captcha pictures per client address; how long a
+# captcha stays valid; the data-retention sentence of the data-use notice (empty: default text).
+XINFANG_PORTAL_SUBMIT_RATE = os.environ.get("XINFANG_PORTAL_SUBMIT_RATE", "20/h")
+XINFANG_PORTAL_CAPTCHA_RATE = os.environ.get("XINFANG_PORTAL_CAPTCHA_RATE", "60/m")
+XINFANG_PORTAL_CAPTCHA_MINUTES = int(os.environ.get("XINFANG_PORTAL_CAPTCHA_MINUTES", "60"))
+XINFANG_PORTAL_RETENTION_NOTE = os.environ.get("XINFANG_PORTAL_RETENTION_NOTE", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
