@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from . import cases, docs, public, stats
+from . import cases, docs, public, search, stats
 from .errors import JsonParser, exception_handlers_install, request_validation_convert
 
 
@@ -29,4 +29,5 @@ exception_handlers_install(api)
 api.add_router("", cases.router)
 api.add_router("", public.router)
 api.add_router("", stats.router)
+api.add_router("", search.router)
 api.add_router("", docs.router)
