@@ -9,6 +9,7 @@
     xinfang check                                        configuration and workflow checks
     xinfang workflow-docs                                write docs/workflows/*.md diagrams
     xinfang close-lapsed                                 close matters whose appeal window lapsed
+    xinfang notify-deadlines                             remind owners of due-soon and overdue matters (idempotent)
 Any other Django management command works too (`xinfang shell`, ...).
 """
 import argparse
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> None:
     if command == "serve":
         _serve(rest)
         return
-    aliases = {"workflow-docs": "workflow_docs", "close-lapsed": "close_lapsed"}
+    aliases = {"workflow-docs": "workflow_docs", "close-lapsed": "close_lapsed", "notify-deadlines": "notify_deadlines"}
     if command == "check":
         _django(["check", "--deploy" if os.environ.get("XINFANG_ENV") == "production" else "--fail-level=ERROR"])
         _django(["workflow_check"])

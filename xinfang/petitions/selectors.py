@@ -135,3 +135,179 @@ def reception_days_for(*, user: User):
         area = user.unit.jurisdiction()
         qs = qs.filter(unit__path__startswith=area.path)
     return qs.order_by("-date", "-id")
+
+
+# --- the home pages (工作台) and notifications: who must act, and each role's queue ----------
+# Each read below costs a fixed number of queries whatever the number of cases: counts are
+# aggregated in the database, lists are sliced.
+import functools  # noqa: E402
+
+from django.db.models import Count, Exists, F, Min, OuterRef, Subquery, Sum  # noqa: E402
+from django.db.models.functions import Coalesce  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from xinfang.core.models import Deadline, Event, Obligation  # noqa: E402
+from xinfang.core.selectors import cases_filter, cases_worklist_for  # noqa: E402
+from xinfang.core.workflow import workflow_for  # noqa: E402
+
+
+@functools.lru_cache(maxsize=None)
+def _roles_to_act(kind: str, status: str) -> frozenset[str]:
+    workflow = workflow_for(kind)
+    return frozenset(w.role for t in workflow.transitions_from(status) if t.target is not None
+                     for w in t.who if w.at == "owner")
+
+
+def case_roles_to_act(*, kind: str, status: str) -> frozenset[str]:
+    """The staff roles that, standing in the owning unit, may move a case on from `status`
+    (the state-changing transitions of the kind's table): who must hear of it."""
+    return _roles_to_act(kind, status)
+
+
+@functools.lru_cache(maxsize=None)
+def _approval_states(kind: str) -> frozenset[str]:
+    workflow = workflow_for(kind)
+    out = set()
+    for code, state in workflow.states.items():
+        if not state.open:
+            continue
+        moving = [t for t in workflow.transitions_from(code) if t.target is not None]
+        roles = [{w.role for w in t.who if w.at == "owner"} for t in moving]
+        if moving and all("reviewer" in r and "handler" not in r for r in roles):
+            out.add(code)
+    return frozenset(out)
+
+
+def case_approval_states(*, kind: str) -> frozenset[str]:
+    """States that wait for a reviewer (审核/审批): every way on is the reviewer's and none the
+    handler's — answers to approve, extension requests, 复查/复核 to accept and answer."""
+    return _approval_states(kind)
+
+
+def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return start, start + dt.timedelta(days=1)
+
+
+def _month_bounds(today: dt.date) -> tuple[dt.date, dt.date, dt.datetime, dt.datetime]:
+    first = today.replace(day=1)
+    after = (first + dt.timedelta(days=32)).replace(day=1)
+    return (first, after - dt.timedelta(days=1), timezone.make_aware(dt.datetime.combine(first, dt.time.min)),
+            timezone.make_aware(dt.datetime.combine(after, dt.time.min)))
+
+
+def home_intake_today(*, user: User, today: dt.date) -> dict:
+    """登记员: what the user's unit registered today — batches (件次) and person-times (人次),
+    per channel — in one grouped query."""
+    start, end = _day_bounds(today)
+    rows = (cases_visible_to(user=user)
+            .filter(kind="petition", registered_unit_id=user.unit_id, created_at__gte=start, created_at__lt=end)
+            .values("petition__channel")
+            .annotate(batches=Count("pk"), persons=Sum("petition__person_count"),
+                      collective=Count("pk", filter=Q(petition__is_collective=True)))
+            .order_by("petition__channel"))
+    from .models import Channel
+
+    labels = dict(Channel.choices)
+    channels = [{"code": r["petition__channel"], "label": labels.get(r["petition__channel"], r["petition__channel"]),
+                 "batches": r["batches"], "persons": r["persons"] or 0} for r in rows]
+    return {"batches": sum(c["batches"] for c in channels), "persons": sum(c["persons"] for c in channels),
+            "collective": sum(r["collective"] for r in rows), "channels": channels}
+
+
+def home_pending_acceptance(*, user: User):
+    """登记员: open petitions at the user's unit waiting for the acceptance decision (受理、交办、
+    转送、不予受理; 条例 Art 22–23: within 15 days of receipt), most urgent first, each with
+    the due date of the 15-day clock as `acceptance_due` (the nearest deadline if it stopped)."""
+    sources = workflow_for("petition").sources_of(workflow_for("petition").transitions["accept"])
+    acceptance_due = Subquery(Deadline.objects.filter(case=OuterRef("pk"), key="acceptance_notice", active=True)
+                              .order_by("-id").values("due_date")[:1])
+    return (cases_worklist_for(user=user).filter(kind="petition", status__in=sorted(sources))
+            .annotate(acceptance_due=Coalesce(acceptance_due, F("next_due_date")))
+            .order_by(F("acceptance_due").asc(nulls_last=True), "id"))
+
+
+def home_deadline_counts(*, qs) -> dict:
+    """正常 / 临期 / 超期 / all of an open-case queryset, in one aggregate query (the same
+    boundaries as cases_filter's deadline states)."""
+    from django.conf import settings
+
+    today = clock.today()
+    soon = today + dt.timedelta(days=settings.XINFANG_DUE_SOON_DAYS)
+    return qs.order_by().aggregate(
+        open=Count("pk", filter=Q(is_open=True)),
+        overdue=Count("pk", filter=Q(is_open=True, next_due_date__lt=today)),
+        due_soon=Count("pk", filter=Q(is_open=True, next_due_date__gte=today, next_due_date__lte=soon)),
+        normal=Count("pk", filter=Q(is_open=True) & (Q(next_due_date__isnull=True) | Q(next_due_date__gt=soon))),
+    )
+
+
+def home_returned_answers(*, user: User):
+    """承办人: matters whose written answer the reviewer sent back for rework (退回处理意见),
+    still waiting for a new answer, most urgent first; `return_reason` / `returned_at` from
+    the latest return."""
+    latest = Answer.objects.filter(case=OuterRef("pk"), status="returned").order_by("-decided_at", "-id")
+    return (cases_worklist_for(user=user).filter(kind="petition", status="accepted")
+            .filter(Exists(Answer.objects.filter(case=OuterRef("pk"), status="returned")))
+            .annotate(return_reason=Subquery(latest.values("return_reason")[:1]),
+                      returned_at=Subquery(latest.values("decided_at")[:1]))
+            .order_by(F("next_due_date").asc(nulls_last=True), "id"))
+
+
+def home_approvals_waiting(*, user: User):
+    """审核人: open cases at the user's unit that wait for a reviewer (case_approval_states),
+    oldest request first; `waiting_since` is when the case entered its state, `asked_by_id`
+    who put it there."""
+    states = case_approval_states(kind="petition")
+    entered = (Event.objects.filter(case=OuterRef("pk"), to_status=OuterRef("status"))
+               .exclude(from_status=F("to_status")).order_by("-seq"))
+    return (cases_worklist_for(user=user).filter(kind="petition", status__in=sorted(states))
+            .annotate(waiting_since=Subquery(entered.values("at")[:1]),
+                      asked_by_id=Subquery(entered.values("actor_id")[:1]))
+            .order_by(F("waiting_since").asc(nulls_first=True), "id"))
+
+
+def home_owned_by_leader(*, user: User):
+    """领导: the open matters this leader took on (包案, the `own` step sets Case.leader),
+    most urgent first."""
+    return (cases_visible_to(user=user).filter(leader=user, is_open=True)
+            .order_by(F("next_due_date").asc(nulls_last=True), "id"))
+
+
+def home_next_reception_day(*, user: User, today: dt.date) -> ReceptionDay | None:
+    """The leader's own next reception day (领导接访日); else the next one in their area."""
+    upcoming = reception_days_for(user=user).filter(date__gte=today).order_by("date", "id")
+    return upcoming.filter(leader=user).first() or upcoming.first()
+
+
+def home_area_glance(*, user: User, today: dt.date) -> dict:
+    """领导: the area at a glance, in two queries: open, 临期, 超期; closed this month and
+    closed on time (every organ deadline met); and this month's ratings (满意 / 基本满意 /
+    不满意, and the satisfied rate = (满意 + 基本满意) / all ratings)."""
+    first, last, start, end = _month_bounds(today)
+    scope = cases_visible_to(user=user)
+    late = Deadline.objects.filter(case=OuterRef("pk"), obligation=Obligation.ORGAN).filter(
+        Q(stopped_on__gt=F("due_date")) | Q(active=True, due_date__lt=today))
+    figures = home_deadline_counts(qs=scope)
+    closed = (scope.filter(is_open=False, closed_at__gte=start, closed_at__lt=end)
+              .annotate(late=Exists(late))
+              .aggregate(closed=Count("pk"), on_time=Count("pk", filter=Q(late=False))))
+    ratings = (Event.objects.filter(case__in=scope, action="rate", at__gte=start, at__lt=end)
+               .aggregate(satisfied=Count("pk", filter=Q(payload__level="satisfied")),
+                          basic=Count("pk", filter=Q(payload__level="basic")),
+                          unsatisfied=Count("pk", filter=Q(payload__level="unsatisfied"))))
+    rated = ratings["satisfied"] + ratings["basic"] + ratings["unsatisfied"]
+    rate = round(100 * (ratings["satisfied"] + ratings["basic"]) / rated) if rated else None
+    return {**figures, **closed, **ratings, "rated": rated, "satisfied_rate": rate,
+            "month_first": first, "month_last": last}
+
+
+def home_overdue_by_unit(*, user: User, today: dt.date) -> list[dict]:
+    """督查员: overdue open cases in the user's scope grouped by owning unit — how many, and how
+    long the oldest is overdue — most overdue first (one grouped query)."""
+    rows = (cases_filter(cases_visible_to(user=user), deadline_state="overdue")
+            .values("owner_unit_id", "owner_unit__name")
+            .annotate(overdue=Count("pk"), oldest_due=Min("next_due_date"))
+            .order_by("oldest_due", "-overdue", "owner_unit__name"))
+    return [{"unit_id": r["owner_unit_id"], "unit": r["owner_unit__name"], "overdue": r["overdue"],
+             "oldest_due": r["oldest_due"], "oldest_days": (today - r["oldest_due"]).days} for r in rows]
