@@ -14,5 +14,9 @@ urlpatterns = [
     path("search/", include("xinfang.search.urls")),
     path("notifications/", include("xinfang.notifications.urls")),
     path("stats/", include("xinfang.stats.urls")),
+    path("disputes/", include("xinfang.disputes.urls")),
+    path("hazards/", include("xinfang.hazards.urls")),
+    path("assessments/", include("xinfang.assessments.urls")),
+    path("documents/", include("xinfang.documents.urls")),
     path("", include("xinfang.web.urls")),
 ]
