@@ -14,10 +14,10 @@ from xinfang.audit.services import audit_record
 from xinfang.orgs.models import User
 
 from . import clock
-from .errors import Conflict, NotFound, ValidationFailed
-from .hooks import case_written
-from .models import Attachment, Case, Event
+from .errors import NotFound, ValidationFailed
+from .models import Attachment, Case
 from .selectors import case_visible
+from .services import case_event_record
 
 
 @dataclass(frozen=True)
@@ -112,38 +112,24 @@ def attachments_add(*, case: Case, actor: User | None, files: list[tuple[str, by
         raise NotFound()
     kinds = [attachment_check(name=name, data=data, public=public) for name, data in files]
     now = clock.now()
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if version is not None and version != locked.version:
-            raise Conflict(f"该案件已被他人修改（您看到的是第 {version} 版，当前为第 {locked.version} 版），"
-                           "请刷新后重试。", field="version")
-        created = []
+    created: list[Attachment] = []
+
+    def store(locked: Case) -> dict:
         for (name, data), kind in zip(files, kinds):
-            shown = _name_clean(name)
-            attachment = Attachment(case=locked, name=shown, content_type=kind.content_type, size=len(data),
-                                    sha256=hashlib.sha256(data).hexdigest(),
+            attachment = Attachment(case=locked, name=_name_clean(name), content_type=kind.content_type,
+                                    size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                                     uploaded_by=actor if actor_kind == "staff" else None, uploaded_at=now,
                                     actor_kind=actor_kind)
             # The stored name is ours (the digest), never the uploader's: no path tricks.
             attachment.file.save(f"{attachment.sha256[:32]}{kind.extensions[0]}", ContentFile(data), save=False)
             attachment.save()
             created.append(attachment)
-        locked.version += 1
-        locked.updated_at = now
-        locked.save(update_fields=["version", "updated_at"])
-        names = [a.name for a in created]
-        event = Event.objects.create(
-            case=locked, seq=locked.version, action="attachments_add", label="上传附件",
-            from_status=locked.status, to_status=locked.status, actor=actor if actor_kind == "staff" else None,
-            actor_kind=actor_kind, actor_unit=actor.unit if actor is not None and actor_kind == "staff" else None,
-            at=now, payload={"attachments": [{"id": a.pk, "name": a.name, "size": a.size} for a in created]},
-            is_public=public, public_text=f"提交附件 {len(created)} 个" if public else "",
-        )
-        case_written(case=locked, event=event)
-        audit_record(actor=actor if actor_kind == "staff" else None, actor_kind=actor_kind,
-                     action="case.attachments_add", object_type="case", object_id=locked.number,
-                     detail={"attachments": names, "event": event.seq})
-    case.version = locked.version
+        return {"attachments": [{"id": a.pk, "name": a.name, "size": a.size} for a in created]}
+
+    with transaction.atomic():
+        case_event_record(case=case, actor=actor, actor_kind=actor_kind, action="attachments_add", label="上传附件",
+                          version=version, is_public=public, before_record=store,
+                          public_text=f"提交附件 {len(files)} 个" if public else "")
     return created
 
 

@@ -167,3 +167,36 @@ def case_transition(*, case: Case, actor: User | None, action: str, version: int
                payload=parsed, before=before)
     return locked
 
+
+
+def case_event_record(*, case: Case, actor: User | None, action: str, label: str, payload: dict | None = None,
+                      version: int | None = None, actor_kind: str = "staff", is_public: bool = False,
+                      public_text: str = "", before_record=None) -> Event:
+    """Record on a case's timeline something that is not a step of its workflow (an
+    attachment, a 督办, a 催办, a progress report): the same lock, version check, Event,
+    hooks and audit entry as a transition, the status unchanged. Must run inside the
+    caller's transaction. `before_record(locked_case)` may save rows of the caller's own
+    (inside the lock) and return extra payload. Raises Conflict on a stale `version`."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if version is not None and version != locked.version:
+        raise Conflict(f"该案件已被他人修改（您看到的是第 {version} 版，当前为第 {locked.version} 版），"
+                       "请刷新后重试。", field="version")
+    payload = dict(payload or {})
+    if before_record is not None:
+        payload.update(before_record(locked) or {})
+    now = clock.now()
+    locked.version += 1
+    locked.updated_at = now
+    locked.save(update_fields=["version", "updated_at"])
+    staff = actor if actor_kind == "staff" else None
+    event = Event.objects.create(
+        case=locked, seq=locked.version, action=action, label=label, from_status=locked.status,
+        to_status=locked.status, actor=staff, actor_kind=actor_kind,
+        actor_unit=staff.unit if staff is not None else None, at=now, payload=_jsonable(payload),
+        is_public=is_public, public_text=public_text)
+    case_written(case=locked, event=event)
+    audit_record(actor=staff, actor_kind=actor_kind, action=f"case.{action}", object_type="case",
+                 object_id=locked.number, detail={"event": event.seq, **{k: v for k, v in event.payload.items()
+                                                                       if k not in ("text",)}})
+    case.version = locked.version
+    return event
