@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "xinfang.orgs",
     "xinfang.core",
     "xinfang.audit",
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "xinfang.search",
     "xinfang.notifications",
     "xinfang.stats",
+    "xinfang.supervision",
     "xinfang.api",
     "xinfang.portal",
     "xinfang.web",
@@ -110,6 +113,18 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "staticfiles"
 MEDIA_ROOT = Path(os.environ.get("XINFANG_MEDIA_ROOT", DATA_DIR / "media"))
+# Background work: tasks in the database (django-tasks), run by `xinfang worker`, which
+# `xinfang serve` starts alongside the web server. The daily jobs (closing lapsed matters,
+# deadline and 督办 reminders, SMS) start at XINFANG_DAILY_AT local time.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+XINFANG_DAILY_AT = os.environ.get("XINFANG_DAILY_AT", "00:05")
+# Owners (handler and the unit's reviewers) are reminded this many days before a due date
+# ("3,0": three days before and on the day), and once when it has passed.
+XINFANG_REMINDER_DAYS = os.environ.get("XINFANG_REMINDER_DAYS", "3,0")
+# The outbound channel for reminders: a class with send(*, phone, text) -> str. The default
+# writes each message to the log and the outbound table (no gateway on an intranet demo).
+XINFANG_SMS_GATEWAY = os.environ.get("XINFANG_SMS_GATEWAY", "xinfang.notifications.outbound.LoggingSmsGateway")
+
 # Upload limits: staff pages and the public portal (which takes pictures and PDF only).
 XINFANG_UPLOAD_MAX_MB = int(os.environ.get("XINFANG_UPLOAD_MAX_MB", "20"))
 XINFANG_PORTAL_UPLOAD_MAX_MB = int(os.environ.get("XINFANG_PORTAL_UPLOAD_MAX_MB", "5"))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("search/", include("xinfang.search.urls")),
     path("notifications/", include("xinfang.notifications.urls")),
     path("stats/", include("xinfang.stats.urls")),
+    path("supervision/", include("xinfang.supervision.urls")),
     path("disputes/", include("xinfang.disputes.urls")),
     path("hazards/", include("xinfang.hazards.urls")),
     path("assessments/", include("xinfang.assessments.urls")),

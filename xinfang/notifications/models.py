@@ -15,6 +15,7 @@ class NotificationKind(models.TextChoices):
     DECIDED = "decided", "审批结果"
     DUE_SOON = "due_soon", "临期提醒"
     OVERDUE = "overdue", "超期提醒"
+    SUPERVISION = "supervision", "督办"
 
 
 class Notification(models.Model):
@@ -39,3 +40,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class OutboundMessage(models.Model):
+    """A notification sent out of the app (SMS): one per notification, so a resend never
+    doubles, and the office can see what went out and what failed."""
+    notification = models.OneToOneField(Notification, on_delete=models.CASCADE, related_name="outbound")
+    channel = models.CharField("渠道", max_length=20, default="sms")
+    phone = models.CharField("号码", max_length=20)
+    text = models.CharField("内容", max_length=300)
+    status = models.CharField("状态", max_length=10, default="sent")  # sent / failed
+    reference = models.CharField("网关回执", max_length=100, blank=True)
+    error = models.CharField("错误", max_length=300, blank=True)
+    sent_at = models.DateTimeField("发送时间")
+
+    class Meta:
+        verbose_name = "短信记录"
+        verbose_name_plural = "短信记录"
+        ordering = ["-sent_at", "-id"]

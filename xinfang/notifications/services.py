@@ -117,6 +117,20 @@ def notifications_for_case_write(*, case: Case, event: Event) -> None:
         ignore_conflicts=True)
 
 
+def notifications_send(*, case: Case, kind: str, recipient_ids, text: str, key: str,
+                       at: dt.datetime | None = None) -> int:
+    """Tell these users about a case (from another app's service: a 督办, a 催办). Accused-unit
+    users are left out (条例 Art 30, 46); idempotent per (recipient, key). Returns how many were new."""
+    ids = _recipients(case, list(recipient_ids))
+    if not ids:
+        return 0
+    existing = set(Notification.objects.filter(key=key, recipient_id__in=ids).values_list("recipient_id", flat=True))
+    fresh = [Notification(recipient_id=pk, case=case, kind=kind, text=text[:300], key=key,
+                          created_at=at or clock.now()) for pk in ids if pk not in existing]
+    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
+    return len(fresh)
+
+
 # --- deadline reminders -----------------------------------------------------------------
 
 def _deadline_text(*, case: Case, kind: str, today: dt.date) -> str:
@@ -128,30 +142,48 @@ def _deadline_text(*, case: Case, kind: str, today: dt.date) -> str:
     return f"临期：{_title(case)} 将于{due:%Y年%m月%d日}到期（{when}）。"
 
 
+def reminder_points() -> list[int]:
+    """The days before a due date on which owners are reminded (XINFANG_REMINDER_DAYS, e.g.
+    "3,0": three days before and on the day), largest first; past the date, daily overdue
+    reminders are not repeated: one per due date."""
+    return sorted({int(x) for x in str(settings.XINFANG_REMINDER_DAYS).split(",") if x.strip()}, reverse=True)
+
+
+def _point_reached(days_left: int, points: list[int]) -> int | None:
+    """The reminder point a case has reached: the smallest configured point not below the
+    days left (3 days left with points 3,0 → 3; today → 0); -1 once overdue."""
+    if days_left < 0:
+        return -1
+    reached = [p for p in points if days_left <= p]
+    return min(reached) if reached else None
+
+
 def notifications_deadlines_send(*, today: dt.date | None = None) -> int:
-    """Remind of every open case whose nearest organ deadline is near (临期) or passed (超期),
-    as of `today`. Told: the designated handler, or else whoever in the owning unit may act.
-    Idempotent: one reminder per (recipient, case, kind, due date), so a second run the
-    same day — or any later day for the same due date — adds nothing. Returns how many
-    were created. A deadline moved by an extension is a new due date, reminded again."""
+    """Remind of every open case whose nearest organ deadline has reached a reminder point
+    (XINFANG_REMINDER_DAYS) or passed (超期), as of `today`. Told: the designated handler (or
+    else whoever in the owning unit may act) and the owning unit's reviewers. Idempotent:
+    one reminder per (recipient, case, due date, point), so a second run the same day adds
+    nothing. Returns how many were created. A deadline moved by an extension is a new due
+    date, reminded again."""
     today = today or clock.today()
-    soon = today + dt.timedelta(days=settings.XINFANG_DUE_SOON_DAYS)
+    points = reminder_points()
+    soon = today + dt.timedelta(days=max(points + [0]))
     now = clock.now()
     cases = (Case.objects.filter(is_open=True, next_due_date__isnull=False, next_due_date__lte=soon)
-             .select_related("handler").order_by("pk"))
+             .select_related("handler", "accused_unit").order_by("pk"))
     created = 0
     batch: list[Case] = []
     for case in cases.iterator(chunk_size=SWEEP_BATCH):
         batch.append(case)
         if len(batch) == SWEEP_BATCH:
-            created += _deadline_batch_send(cases=batch, today=today, now=now)
+            created += _deadline_batch_send(cases=batch, today=today, now=now, points=points)
             batch = []
     if batch:
-        created += _deadline_batch_send(cases=batch, today=today, now=now)
+        created += _deadline_batch_send(cases=batch, today=today, now=now, points=points)
     return created
 
 
-def _deadline_batch_send(*, cases: list[Case], today: dt.date, now: dt.datetime) -> int:
+def _deadline_batch_send(*, cases: list[Case], today: dt.date, now: dt.datetime, points: list[int]) -> int:
     # Everyone who may act in the owning units, in one query: (user, unit, role) rows.
     by_unit_role: dict[tuple[int, str], set[int]] = {}
     rows = (User.objects.filter(unit_id__in={c.owner_unit_id for c in cases}, is_active=True)
@@ -161,14 +193,21 @@ def _deadline_batch_send(*, cases: list[Case], today: dt.date, now: dt.datetime)
             by_unit_role.setdefault((unit_id, role), set()).add(pk)
     wanted: list[Notification] = []
     for case in cases:
-        kind = NotificationKind.OVERDUE if case.next_due_date < today else NotificationKind.DUE_SOON
+        point = _point_reached((case.next_due_date - today).days, points)
+        if point is None:
+            continue
+        kind = NotificationKind.OVERDUE if point < 0 else NotificationKind.DUE_SOON
         if case.handler is not None and case.handler.is_active:
             recipients = {case.handler_id}
         else:
             recipients = set()
             for role in case_roles_to_act(kind=case.kind, status=case.status):
                 recipients |= by_unit_role.get((case.owner_unit_id, role), set())
-        key = f"{kind}:{case.pk}:{case.next_due_date.isoformat()}"
+        # The owner's reviewer hears too: a reminder the handler alone ignores changes nothing.
+        recipients |= by_unit_role.get((case.owner_unit_id, "reviewer"), set())
+        if case.accused_unit_id is not None:
+            recipients = set(_recipients(case, recipients))
+        key = f"{kind}:{case.pk}:{case.next_due_date.isoformat()}:{point}"
         text = _deadline_text(case=case, kind=kind, today=today)
         wanted += [Notification(recipient_id=pk, case=case, kind=kind, text=text, key=key,
                                 due_date=case.next_due_date, created_at=now) for pk in sorted(recipients)]

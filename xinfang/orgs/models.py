@@ -112,6 +112,8 @@ class User(AbstractUser):
     roles = models.ManyToManyField(Role, verbose_name="角色", blank=True, related_name="users")
     data_scope = models.CharField("数据范围", max_length=10, choices=DataScope.choices,
                                   default=DataScope.OWN_UNIT)
+    mobile = models.CharField("手机号", max_length=20, blank=True,
+                              help_text="填写后，临期、超期和督办提醒同时以短信发送")
 
     class Meta:
         verbose_name = "用户"

@@ -131,15 +131,29 @@ def test_deadline_sweep_is_idempotent_and_tells_the_designated_handler(tree):
     assert 0 <= (unassigned.next_due_date - today).days <= 3
 
     created = notifications_deadlines_send(today=today)
-    assert created == 2
-    late = Notification.objects.get(case=overdue, kind="overdue")
-    assert late.recipient == tree.handler_a and "已超期2天" in late.text and late.due_date == overdue.next_due_date
-    assert told(unassigned, "due_soon") == {"registrar": {"due_soon"}}
+    # The designated handler and the owning unit's reviewer; for the unassigned one, whoever
+    # may act (the registrar) and the unit's reviewer.
+    assert created == 4
+    late = Notification.objects.filter(case=overdue, kind="overdue")
+    assert {n.recipient.username for n in late} == {"handler_a", "reviewer_a"}
+    assert all("已超期2天" in n.text and n.due_date == overdue.next_due_date for n in late)
+    assert told(unassigned, "due_soon") == {"registrar": {"due_soon"}, "bureau_reviewer": {"due_soon"}}
 
     assert notifications_deadlines_send(today=today) == 0            # a second run: nothing new
     # Past the second one's due date: it is now overdue (new); the first is still the same reminder.
-    assert notifications_deadlines_send(today=unassigned.next_due_date + dt.timedelta(days=1)) == 1
-    assert Notification.objects.filter(kind__in=["due_soon", "overdue"]).count() == 3
+    assert notifications_deadlines_send(today=unassigned.next_due_date + dt.timedelta(days=1)) == 2
+    assert Notification.objects.filter(kind__in=["due_soon", "overdue"]).count() == 6
+
+
+def test_reminders_at_each_configured_point(tree, settings):
+    settings.XINFANG_REMINDER_DAYS = "3,0"
+    case = build_on(tree, "registered")
+    case.refresh_from_db()
+    due = case.next_due_date
+    sent = [notifications_deadlines_send(today=due - dt.timedelta(days=d)) for d in (5, 3, 2, 0, 0, -1, -4)]
+    # 5 days before: nothing; 3 before: a reminder; 2 before: the same point; on the day: a new one
+    # (once); overdue: one, not repeated daily. Two recipients each (registrar, bureau_reviewer).
+    assert sent == [0, 2, 0, 2, 0, 2, 0]
 
 
 def test_notify_deadlines_command(tree, capsys):
@@ -149,11 +163,12 @@ def test_notify_deadlines_command(tree, capsys):
     call_command("notify_deadlines", "--date", day)
     call_command("notify_deadlines", "--date", day)
     out = capsys.readouterr().out
-    assert "新发送提醒 1 条。" in out and "新发送提醒 0 条。" in out
-    assert Notification.objects.filter(kind="overdue").count() == 1
+    # the registrar (who may act) and the registering unit's reviewer
+    assert "新发送提醒 2 条。" in out and "新发送提醒 0 条。" in out
+    assert Notification.objects.filter(kind="overdue").count() == 2
     with pytest.raises(CommandError, match="--date 不是有效日期"):
         call_command("notify_deadlines", "--date", "2026-13-45")
-    assert Notification.objects.filter(kind="overdue").count() == 1
+    assert Notification.objects.filter(kind="overdue").count() == 2
 
 
 # --- the pages ----------------------------------------------------------------------------
