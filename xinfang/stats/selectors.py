@@ -49,3 +49,12 @@ def indicator_cases_for(*, user: User, key: str, scope: Scope, part: str):
     user sees only in aggregate)."""
     return indicator_cases(key=key, scope=scope, part=part).filter(
         pk__in=cases_visible_to(user=user).values("pk"))
+
+
+def assessment_units_for(*, user: User, area: Unit | None) -> list[Unit]:
+    """The units ranked against each other: those directly under the area (a district's
+    streets, departments and bureau), or, for the whole system, the top units' children."""
+    top = area or Unit.objects.filter(parent__isnull=True, is_active=True).order_by("path").first()
+    if top is None:
+        return []
+    return list(Unit.objects.filter(parent=top, is_active=True).order_by("path"))

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.stats_index, name="index"),
     path("cases/", views.stats_cases, name="cases"),
     path("report.xlsx", views.stats_report, name="report"),
+    path("assessment/", views.stats_assessment, name="assessment"),
 ]

@@ -12,9 +12,11 @@ from xinfang.core import clock
 from xinfang.core.errors import NotFound, ValidationFailed
 from xinfang.web.rows import case_row, cases_with_row_data
 
+from .assessment import units_score
 from .indicators import INDICATORS, VOLUME_DIMENSIONS, indicators_compute, volume_by, volume_trend
 from .report import scope_describe, stats_report_xlsx
-from .selectors import indicator_cases_for, stats_area_for, stats_scope_for, stats_units_for
+from .models import AssessmentScheme
+from .selectors import assessment_units_for, indicator_cases_for, stats_area_for, stats_scope_for, stats_units_for
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 30
@@ -116,3 +118,29 @@ def stats_report(request):
     name = f"信访统计_{scope.start:%Y%m%d}-{scope.end:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{urlencode({'': name})[1:]}"
     return response
+
+
+@login_required
+def stats_assessment(request):
+    """Units of the user's area ranked by a scheme's weighted indicators, with the figures
+    behind every score."""
+    scope, errors = _scope(request)
+    schemes = list(AssessmentScheme.objects.filter(is_active=True))
+    chosen = request.GET.get("scheme", "")
+    scheme = next((s for s in schemes if str(s.pk) == chosen), schemes[0] if schemes else None)
+    # Ranked: the units under the chosen unit, or else under the reader's own government.
+    home = request.user.unit.jurisdiction() if request.user.unit else None
+    units = assessment_units_for(user=request.user, area=scope.unit or home)
+    weights = list(scheme.weights.order_by("-weight", "indicator")) if scheme else []
+    for w in weights:
+        w.label = INDICATORS[w.indicator].label if w.indicator in INDICATORS else w.indicator
+    try:
+        scores = units_score(scheme=scheme, units=units, start=scope.start, end=scope.end) if scheme else []
+    except ValidationFailed as exc:
+        errors.append(exc.message)
+        scores = []
+    return render(request, "stats/assessment.html", {
+        "nav": "stats", "scope": scope, "described": scope_describe(scope), "errors": errors, "schemes": schemes,
+        "scheme": scheme, "scores": scores, "weights": weights,
+        "units": stats_units_for(user=request.user), "may_see_all": stats_area_for(user=request.user) is None,
+    })
