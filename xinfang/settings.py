@@ -125,6 +125,9 @@ XINFANG_REMINDER_DAYS = os.environ.get("XINFANG_REMINDER_DAYS", "3,0")
 # writes each message to the log and the outbound table (no gateway on an intranet demo).
 XINFANG_SMS_GATEWAY = os.environ.get("XINFANG_SMS_GATEWAY", "xinfang.notifications.outbound.LoggingSmsGateway")
 
+# The most rows a case-list export to xlsx holds (the file says when it was cut).
+XINFANG_EXPORT_MAX_ROWS = int(os.environ.get("XINFANG_EXPORT_MAX_ROWS", "5000"))
+
 # Upload limits: staff pages and the public portal (which takes pictures and PDF only).
 XINFANG_UPLOAD_MAX_MB = int(os.environ.get("XINFANG_UPLOAD_MAX_MB", "20"))
 XINFANG_PORTAL_UPLOAD_MAX_MB = int(os.environ.get("XINFANG_PORTAL_UPLOAD_MAX_MB", "5"))

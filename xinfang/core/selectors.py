@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from xinfang.orgs.models import DataScope, Unit, User
 from xinfang.orgs.selectors import unit_subtree_ids
@@ -11,7 +11,7 @@ from xinfang.orgs.selectors import unit_subtree_ids
 from . import clock
 from .deadlines import DeadlineState, deadline_state
 from .errors import NotFound
-from .models import Case, CaseUnit, Deadline, Event
+from .models import Case, CaseUnit, Category, Deadline, Event
 from .workflow import Transition, TransitionContext, Who, workflow_for
 
 
@@ -56,10 +56,27 @@ def case_get_by_query_code(*, query_code: str) -> Case:
     return case
 
 
+def category_subtree_ids(*, category: Category) -> list[int]:
+    """The category and every category below it (the tree is small: one query)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Category.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    out, todo = [], [category.pk]
+    while todo:
+        pk = todo.pop()
+        out.append(pk)
+        todo.extend(children.get(pk, ()))
+    return out
+
+
 def cases_filter(qs: QuerySet[Case], *, kind: str | None = None, status: str | None = None,
                  unit: Unit | None = None, deadline_state: str | None = None,
                  received_from: dt.date | None = None, received_to: dt.date | None = None,
-                 is_open: bool | None = None) -> QuerySet[Case]:
+                 is_open: bool | None = None, category: Category | None = None, channel: str | None = None,
+                 text: str | None = None) -> QuerySet[Case]:
+    """Narrow a list of cases. `unit` and `category` include what lies below them (a street's
+    cases include its communities'); `channel` is the petition's 来源渠道; `text` is looked
+    for in the title and the number."""
     today = clock.today()
     if kind:
         qs = qs.filter(kind=kind)
@@ -67,6 +84,12 @@ def cases_filter(qs: QuerySet[Case], *, kind: str | None = None, status: str | N
         qs = qs.filter(status=status)
     if unit is not None:
         qs = qs.filter(owner_unit_id__in=unit_subtree_ids(unit=unit))
+    if category is not None:
+        qs = qs.filter(category_id__in=category_subtree_ids(category=category))
+    if channel:
+        qs = qs.filter(petition__channel=channel)
+    if text:
+        qs = qs.filter(Q(title__icontains=text) | Q(number__icontains=text))
     if is_open is not None:
         qs = qs.filter(is_open=is_open)
     if received_from:
@@ -83,6 +106,23 @@ def cases_filter(qs: QuerySet[Case], *, kind: str | None = None, status: str | N
             Q(next_due_date__isnull=True)
             | Q(next_due_date__gt=today + dt.timedelta(days=settings.XINFANG_DUE_SOON_DAYS)))
     return qs
+
+
+# The orders a case list may be sorted in: key → (label, ORDER BY). Cases without a
+# deadline sort after those with one, either way.
+CASE_ORDERS = {
+    "-received": ("收到日期（新→旧）", (F("received_date").desc(), F("id").desc())),
+    "received": ("收到日期（旧→新）", (F("received_date").asc(), F("id").asc())),
+    "due": ("最近期限（近→远）", (F("next_due_date").asc(nulls_last=True), F("id").asc())),
+    "-due": ("最近期限（远→近）", (F("next_due_date").desc(nulls_last=True), F("id").desc())),
+    "number": ("编号（小→大）", (F("number").asc(),)),
+    "-number": ("编号（大→小）", (F("number").desc(),)),
+}
+
+
+def cases_order(qs: QuerySet[Case], *, order: str = "-received") -> QuerySet[Case]:
+    """Sort a case list by one of CASE_ORDERS (an unknown key is a programming error)."""
+    return qs.order_by(*CASE_ORDERS[order][1])
 
 
 def cases_worklist_for(*, user: User) -> QuerySet[Case]:

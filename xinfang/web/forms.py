@@ -9,6 +9,7 @@ import datetime as dt
 import enum
 import types
 import typing
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -160,3 +161,104 @@ class ReceptionDayForm(forms.Form):
         self.fields["leader"].choices = [(u.pk, f"{u}（{u.unit}）") for u in leaders]
         self.fields["leader"].error_messages["required"] = "请选择接访领导。"
         self.fields["leader"].error_messages["invalid_choice"] = "请选择接访领导。"
+
+
+# --- the case list's conditions ------------------------------------------------------------
+
+@dataclasses.dataclass
+class ListChoice:
+    """One select of the filter form: its GET name, label and options (value, text)."""
+    name: str
+    label: str
+    options: list[tuple[str, str]]
+    make: typing.Callable[[str], typing.Any] | None = None   # value → model instance, where one is needed
+
+
+@dataclasses.dataclass
+class CaseListQuery:
+    """The case list's conditions read from a query string: what to filter and sort by, what
+    to show back in the form, what was refused (each with a message naming the field), a
+    line describing the conditions (for the export's title), and the normalised query string."""
+    values: dict[str, str]
+    filters: dict
+    order: str
+    errors: list[str]
+    description: str
+    querystring: str
+
+
+LIST_SELECTS = ("kind", "status", "unit", "category", "channel", "deadline", "open")
+LIST_PARAMS = (*LIST_SELECTS, "q", "from", "to", "sort")
+LIST_TEXT_MAX = 100
+
+
+def case_list_query_parse(get, *, choices: dict[str, ListChoice], orders: dict[str, tuple]) -> CaseListQuery:
+    """Read the list's GET parameters. A value that is not one of the choices (or not a date)
+    is ignored with a message naming the field, so a pasted or stale link still shows a list."""
+    values, filters, errors, described = {}, {}, [], []
+    for name in LIST_SELECTS:
+        raw = get.get(name, "").strip()
+        if not raw:
+            continue
+        choice = choices[name]
+        options = dict(choice.options)
+        if raw not in options:
+            errors.append(f"「{choice.label}」的值“{raw[:40]}”无效，已忽略。")
+            continue
+        values[name] = raw
+        described.append(f"{choice.label}：{options[raw].strip()}")
+        if name == "open":
+            filters["is_open"] = raw == "1"
+        elif name == "deadline":
+            filters["deadline_state"] = raw
+        elif name in ("unit", "category"):
+            filters[name] = choice.make(raw)
+        else:
+            filters[name] = raw
+    text = get.get("q", "").strip()
+    if len(text) > LIST_TEXT_MAX:
+        errors.append(f"「标题或编号」不能超过{LIST_TEXT_MAX}个字，已忽略。")
+    elif text:
+        values["q"] = filters["text"] = text
+        described.append(f"标题或编号含：{text}")
+    dates = {}
+    for name, label in (("from", "收到日期（起）"), ("to", "收到日期（止）")):
+        raw = get.get(name, "").strip()
+        if not raw:
+            continue
+        try:
+            dates[name] = dt.date.fromisoformat(raw)
+        except ValueError:
+            errors.append(f"「{label}」不是有效日期（格式：YYYY-MM-DD），已忽略。")
+            continue
+        values[name] = raw
+    if "from" in dates and "to" in dates and dates["from"] > dates["to"]:
+        errors.append("「收到日期（起）」晚于「收到日期（止）」，日期条件已忽略。")
+        values.pop("from"), values.pop("to")
+        dates = {}
+    if dates:
+        filters["received_from"], filters["received_to"] = dates.get("from"), dates.get("to")
+        described.append(f"收到日期：{values.get('from', '……')} 至 {values.get('to', '……')}")
+    order = get.get("sort", "").strip()
+    if order and order not in orders:
+        errors.append(f"「排序」的值“{order[:40]}”无效，已按收到日期排序。")
+        order = ""
+    if order:
+        values["sort"] = order
+    order = order or "-received"
+    described.append(f"排序：{orders[order][0]}")
+    query = {name: values[name] for name in LIST_PARAMS if name in values}
+    return CaseListQuery(values=values, filters=filters, order=order, errors=errors,
+                         description="；".join(described), querystring=urlencode(query))
+
+
+def select_options(options, selected: str = "") -> str:
+    """The <option>s of a select, built in Python: the category tree has hundreds of
+    entries, and a template loop over them costs more than the rest of the page."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    selected = str(selected or "")
+    return mark_safe("".join(
+        f'<option value="{escape(v)}"{" selected" if str(v) == selected else ""}>{escape(label)}</option>'
+        for v, label in options))
