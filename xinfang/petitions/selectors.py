@@ -146,7 +146,7 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Subquery, Sum  # n
 from django.db.models.functions import Coalesce  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from xinfang.core.models import Deadline, Event, Obligation  # noqa: E402
+from xinfang.core.models import Deadline, Event  # noqa: E402
 from xinfang.core.selectors import cases_filter, cases_worklist_for  # noqa: E402
 from xinfang.core.workflow import workflow_for  # noqa: E402
 
@@ -281,25 +281,11 @@ def home_next_reception_day(*, user: User, today: dt.date) -> ReceptionDay | Non
 
 
 def home_area_glance(*, user: User, today: dt.date) -> dict:
-    """领导: the area at a glance, in two queries: open, 临期, 超期; closed this month and
-    closed on time (every organ deadline met); and this month's ratings (满意 / 基本满意 /
-    不满意, and the satisfied rate = (满意 + 基本满意) / all ratings)."""
-    first, last, start, end = _month_bounds(today)
-    scope = cases_visible_to(user=user)
-    late = Deadline.objects.filter(case=OuterRef("pk"), obligation=Obligation.ORGAN).filter(
-        Q(stopped_on__gt=F("due_date")) | Q(active=True, due_date__lt=today))
-    figures = home_deadline_counts(qs=scope)
-    closed = (scope.filter(is_open=False, closed_at__gte=start, closed_at__lt=end)
-              .annotate(late=Exists(late))
-              .aggregate(closed=Count("pk"), on_time=Count("pk", filter=Q(late=False))))
-    ratings = (Event.objects.filter(case__in=scope, action="rate", at__gte=start, at__lt=end)
-               .aggregate(satisfied=Count("pk", filter=Q(payload__level="satisfied")),
-                          basic=Count("pk", filter=Q(payload__level="basic")),
-                          unsatisfied=Count("pk", filter=Q(payload__level="unsatisfied"))))
-    rated = ratings["satisfied"] + ratings["basic"] + ratings["unsatisfied"]
-    rate = round(100 * (ratings["satisfied"] + ratings["basic"]) / rated) if rated else None
-    return {**figures, **closed, **ratings, "rated": rated, "satisfied_rate": rate,
-            "month_first": first, "month_last": last}
+    """领导: the area at a glance — open, 临期, 超期 in one aggregate query, and this month's
+    bounds (the month's on-time and satisfaction figures come from xinfang.stats, where each
+    indicator is defined once)."""
+    first, last, _, _ = _month_bounds(today)
+    return {**home_deadline_counts(qs=cases_visible_to(user=user)), "month_first": first, "month_last": last}
 
 
 def home_overdue_by_unit(*, user: User, today: dt.date) -> list[dict]:

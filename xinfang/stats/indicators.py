@@ -242,15 +242,26 @@ def _volume_by_category(qs: QuerySet[Case]) -> list[dict]:
 
 # Handling ---------------------------------------------------------------------------------
 
-def _first_on_time(scope: Scope, part: str) -> QuerySet[Case]:
-    due = _deadlines(scope, "handling").filter(case__petition__is_first=True)
+def _on_time(scope: Scope, part: str, *, first_only: bool = False) -> QuerySet[Case]:
+    due = _deadlines(scope, "handling")
+    if first_only:
+        due = due.filter(case__petition__is_first=True)
     if part == "numerator":
         due = _met(due)
     return _handled(scope).filter(pk__in=due.values("case_id"))
 
 
+def _first_on_time(scope: Scope, part: str) -> QuerySet[Case]:
+    return _on_time(scope, part, first_only=True)
+
+
+indicator("on_time_rate", "按期办结率", "%",
+          "办理期限（60日，含批准的延期、扣除中止时间）届满日落在期间内的信访事项中，"
+          "在届满日或之前出具处理意见的比例；按承办单位统计。")(
+    (lambda s: _rate("on_time_rate", _on_time(s, "numerator"), _on_time(s, "denominator")), _on_time))
+
 indicator("first_on_time_rate", "初信初访按期办结率", "%",
-          "办理期限（60日，含批准的延期、扣除中止时间）届满日落在期间内的初信初访事项中，"
+          "办理期限届满日落在期间内的初信初访事项（信访人此前没有提出过信访）中，"
           "在届满日或之前出具处理意见的比例；按承办单位统计。")(
     (lambda s: _rate("first_on_time_rate", _first_on_time(s, "numerator"), _first_on_time(s, "denominator")),
      _first_on_time))
@@ -403,6 +414,8 @@ for _key, _label, _levels, _text in [
      "期间内信访人的评价中，「满意」与「基本满意」之和所占比例；按承办单位统计。"),
     ("satisfied_rate", "非常满意率（满意）", (Satisfaction.SATISFIED,),
      "期间内信访人的评价中，「满意」所占比例。"),
+    ("basic_rate", "基本满意率", (Satisfaction.BASIC,),
+     "期间内信访人的评价中，「基本满意」所占比例。"),
     ("unsatisfied_rate", "不满意率", (Satisfaction.UNSATISFIED,),
      "期间内信访人的评价中，「不满意」所占比例。"),
 ]:

@@ -16,6 +16,8 @@ from xinfang.core import clock
 from xinfang.core.selectors import cases_worklist_for
 from xinfang.core.workflow import workflow_for
 from xinfang.orgs.models import User
+from xinfang.stats.indicators import Scope, indicator_compute
+from xinfang.stats.selectors import stats_area_for
 from xinfang.petitions.selectors import (case_approval_states, home_approvals_waiting, home_area_glance,
                                          home_deadline_counts, home_intake_today, home_next_reception_day,
                                          home_overdue_by_unit, home_owned_by_leader, home_pending_acceptance,
@@ -26,6 +28,10 @@ from .rows import case_row, cases_with_row_data
 PAGE_SIZE = 30      # the handler's worklist pages
 SECTION_ROWS = 20   # the other lists show the most urgent / oldest; the rest is one link away
 ROLE_SECTIONS = ("registrar", "handler", "reviewer", "leader", "supervisor")
+
+
+def stats_cases_url(**params) -> str:
+    return f"{reverse('stats:cases')}?{urlencode(params)}"
 
 
 def cases_url(**params) -> str:
@@ -106,18 +112,24 @@ def leader_section(user: User, today: dt.date) -> dict:
     owned = home_owned_by_leader(user=user)
     glance = home_area_glance(user=user, today=today)
     month = {"from": glance["month_first"].isoformat(), "to": glance["month_last"].isoformat()}
+    # This month's figures, as the statistics define them (xinfang/stats/indicators.py).
+    scope = Scope(start=glance["month_first"], end=glance["month_last"], unit=stats_area_for(user=user))
+    stats_query = {"start": month["from"], "end": month["to"], **({"unit": scope.unit.pk} if scope.unit else {})}
+    on_time = indicator_compute(key="on_time_rate", scope=scope)
     figures = [
         {"key": "open", "label": "在办", "num": glance["open"], "url": cases_url(open=1)},
         {"key": "due_soon", "label": "临期", "num": glance["due_soon"], "url": cases_url(deadline="due_soon")},
         {"key": "overdue", "label": "超期", "num": glance["overdue"], "url": cases_url(deadline="overdue")},
-        {"key": "on_time", "label": f"本月按期办结（共办结 {glance['closed']}）", "num": glance["on_time"],
-         "url": cases_url(open=0, closed_from=month["from"], closed_to=month["to"], on_time=1)},
+        {"key": "on_time", "label": f"本月到期按期办结（本月到期 {on_time.denominator}）", "num": on_time.numerator,
+         "url": stats_cases_url(indicator="on_time_rate", part="numerator", **stats_query)},
     ]
+    satisfaction = indicator_compute(key="satisfaction_rate", scope=scope)
+    glance.update(rated=satisfaction.denominator, satisfied_rate=satisfaction.value)
     ratings = [
-        {"key": level, "label": label, "num": glance[key],
-         "url": cases_url(satisfaction=level, rated_from=month["from"], rated_to=month["to"])}
-        for key, level, label in (("satisfied", "satisfied", "满意"), ("basic", "basic", "基本满意"),
-                                  ("unsatisfied", "unsatisfied", "不满意"))
+        {"key": level, "label": label, "num": next(b["count"] for b in satisfaction.breakdown if b["value"] == level),
+         "url": stats_cases_url(indicator=key, part="numerator", **stats_query)}
+        for key, level, label in (("satisfied_rate", "satisfied", "满意"), ("basic_rate", "basic", "基本满意"),
+                                  ("unsatisfied_rate", "unsatisfied", "不满意"))
     ]
     return {"rows": _rows(user, owned[:SECTION_ROWS], today), "total": owned.count(),
             "reception": home_next_reception_day(user=user, today=today), "glance": glance,

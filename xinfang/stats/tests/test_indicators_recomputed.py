@@ -151,9 +151,11 @@ def _recompute(timelines: list[Timeline], s: Scope, *, registered_ok, handling_o
     out = {}
     out["volume_batches"] = (len(got), None, None, len(got_before))
     out["volume_persons"] = (sum(t.persons for t in got), None, None, sum(t.persons for t in got_before))
-    den = [t for t in timelines if t.accepted and t.first and handling_ok(t) and inside(t.handling_due())]
-    num = [t for t in den if t.answered and t.answered <= t.handling_due()]
-    out["first_on_time_rate"] = (percent(len(num), len(den)), len(num), len(den), None)
+    for key, first_only in (("on_time_rate", False), ("first_on_time_rate", True)):
+        den = [t for t in timelines if t.accepted and (t.first or not first_only) and handling_ok(t)
+               and inside(t.handling_due())]
+        num = [t for t in den if t.answered and t.answered <= t.handling_due()]
+        out[key] = (percent(len(num), len(den)), len(num), len(den), None)
     answered_by_end = lambda t: (t.answered and t.answered <= s.end) or (t.closed_at and t.closed_at.date() <= s.end)  # noqa: E731
     den = [t for t in got if t.channel == "higher"]
     num = [t for t in den if answered_by_end(t)]
@@ -181,7 +183,7 @@ def _recompute(timelines: list[Timeline], s: Scope, *, registered_ok, handling_o
     out["backlog_cleared_rate"] = (percent(len(num), len(den)), len(num), len(den), None)
     ratings = [level for t in timelines if handling_ok(t) for d, level in t.ratings if inside(d)]
     for key, levels in [("satisfaction_rate", ("satisfied", "basic")), ("satisfied_rate", ("satisfied",)),
-                        ("unsatisfied_rate", ("unsatisfied",))]:
+                        ("basic_rate", ("basic",)), ("unsatisfied_rate", ("unsatisfied",))]:
         part = sum(1 for level in ratings if level in levels)
         out[key] = (percent(part, len(ratings)), part, len(ratings), None)
     return out
@@ -200,10 +202,10 @@ def test_every_indicator_equals_its_recomputation_from_the_timeline(tree, seed):
     for day in ReceptionDay.objects.prefetch_related("cases"):
         for c in day.cases.all():
             leader_days.setdefault(c.pk, []).append(day.date)
-    assert set(INDICATORS) == {"volume_batches", "volume_persons", "first_on_time_rate", "assigned_closed_rate",
+    assert set(INDICATORS) == {"volume_batches", "volume_persons", "on_time_rate", "first_on_time_rate", "assigned_closed_rate",
                                "leader_received_closed_rate", "acceptance_on_time_rate", "answer_days_avg",
                                "extension_share", "repeat_share", "skip_level_share", "backlog_cleared_rate",
-                               "satisfaction_rate", "satisfied_rate", "unsatisfied_rate"}
+                               "satisfaction_rate", "satisfied_rate", "basic_rate", "unsatisfied_rate"}
     from xinfang.orgs.selectors import unit_subtree_ids
     street = set(unit_subtree_ids(unit=tree.street_a).values_list("id", flat=True))
     scopes = [

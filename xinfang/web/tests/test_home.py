@@ -170,22 +170,26 @@ def test_leader_sees_owned_cases_next_reception_day_and_the_area_at_a_glance(cli
     assert owned.number in owned_part and other.number not in owned_part
     assert "区信访接待中心" in mine and "物业纠纷" in mine and "过去的地点" not in mine
     assert figure(mine, "满意") == 1 and figure(mine, "不满意") == 1 and figure(mine, "基本满意") == 0
-    assert "满意率 50%" in mine
+    assert "满意率 50.0%" in mine
     assert figure(mine, "在办") == 5
     assert 'href="/cases/?deadline=overdue"' in mine and 'href="/cases/?open=1"' in mine
-    assert "rated_from=2026-04-01" in mine and "closed_from=2026-04-01" in mine
+    # The month's figures drill down to the statistics' own lists of the cases behind them.
+    assert 'href="/stats/cases/?indicator=' in mine and "start=2026-04-01&amp;end=2026-04-30" in mine
+    assert "indicator=on_time_rate" in mine and "indicator=unsatisfied_rate" in mine
     # The hot-topics fragment: fetched by htmx, and a plain link without JavaScript.
     assert 'hx-get="/search/hot-topics/"' in mine and '<a href="/search/hot-topics/">' in mine
     assert not section(html, "handler")
 
 
-def test_leader_glance_counts_cases_closed_on_time_this_month(client, tree):
-    closed = build_on(tree, "closed", day=days(0))                   # closed 40 days later, in April
-    assert closed.closed_at.date().month == 4
-    mine = section(page(client, tree.leader, days(45)), "leader")
-    assert re.search(r'<span class="num">1</span><span class="lbl">本月按期办结（共办结 1）', mine)
+def test_leader_glance_counts_cases_due_this_month_and_answered_on_time(client, tree):
+    # Answered in March; its 60-day handling limit falls due in May: a May figure (按期办结率's rule).
+    answered = build_on(tree, "answered", day=days(0))
+    due = answered.deadlines.get(key="handling").due_date
+    assert due.month == 5
+    mine_april = section(page(client, tree.leader, dt.date(2026, 4, 20)), "leader")
+    assert re.search(r'<span class="num">0</span><span class="lbl">本月到期按期办结（本月到期 0）', mine_april)
     mine_may = section(page(client, tree.leader, dt.date(2026, 5, 20)), "leader")
-    assert re.search(r'<span class="num">0</span><span class="lbl">本月按期办结（共办结 0）', mine_may)
+    assert re.search(r'<span class="num">1</span><span class="lbl">本月到期按期办结（本月到期 1）', mine_may)
 
 
 # --- supervisor ---------------------------------------------------------------------------
