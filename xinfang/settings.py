@@ -125,6 +125,10 @@ XINFANG_REMINDER_DAYS = os.environ.get("XINFANG_REMINDER_DAYS", "3,0")
 # writes each message to the log and the outbound table (no gateway on an intranet demo).
 XINFANG_SMS_GATEWAY = os.environ.get("XINFANG_SMS_GATEWAY", "xinfang.notifications.outbound.LoggingSmsGateway")
 
+# The category model a deployment starts with (until it retrains on its own cases).
+XINFANG_INTAKE_DEFAULT_MODEL = os.environ.get("XINFANG_INTAKE_DEFAULT_MODEL",
+                                              str(BASE_DIR / "intake" / "data" / "default_model.joblib"))
+
 # The most rows a case-list export to xlsx holds (the file says when it was cut).
 XINFANG_EXPORT_MAX_ROWS = int(os.environ.get("XINFANG_EXPORT_MAX_ROWS", "5000"))
 

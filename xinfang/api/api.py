@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from . import cases, docs, public, search, stats
+from . import cases, docs, intake, public, search, stats
 from .errors import JsonParser, exception_handlers_install, request_validation_convert
 
 
@@ -30,4 +30,5 @@ api.add_router("", cases.router)
 api.add_router("", public.router)
 api.add_router("", stats.router)
 api.add_router("", search.router)
+api.add_router("", intake.router)
 api.add_router("", docs.router)

@@ -38,6 +38,10 @@ from xinfang.petitions.models import ReceptionDay
 from xinfang.petitions.services import petition_register, petitions_close_lapsed, portal_unit, \
     reception_case_link, reception_day_create
 from xinfang.petitions.workflow import STATES
+from xinfang.notifications.services import notifications_deadlines_send, notifications_history_settle
+from xinfang.search.demo import similar_demo_corpus_plan
+from xinfang.intake.selectors import categories_suggest
+from xinfang.intake.services import routing_rules_demo_seed
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PASSWORD = "demo12345"
@@ -219,6 +223,7 @@ _CLOSING = {"decline", "merge_as_repeat", "record_receipt", "close", "answer_rer
 class Builder:
     def __init__(self, *, seed: int, count: int, today: dt.date):
         self.rng = random.Random(seed)
+        self._corpus_rng = random.Random(seed + 1)
         self.count = count
         self.today = today
         self.units: dict[str, Unit] = {}
@@ -964,6 +969,9 @@ class Builder:
                 push(step.at, 1, lambda p=p, step=step: self.step_run(p, step))
         for at, prio, fn in self.reception_days_plan() + self.owning_plan():
             push(at, prio, fn)
+        for at, fn in self.resolved_corpus_plan():
+            if at < clock.now():
+                push(at, 1, fn)
         real_now = clock.now()
         day = FIRST_DAY
         while day <= self.today:   # the nightly job, as cron runs it
@@ -988,10 +996,34 @@ class Builder:
             self.units_build()
             self.users_build()
             self.categories_build()
+            routing_rules_demo_seed()
         self.registrar = User.objects.get(username="registrar")
         self.leader = User.objects.get(username="leader")
         self.plans_build()
         self.history_run()
+        # The history's notifications were dealt with long ago: only the last week's are new.
+        notifications_history_settle(before=clock.now() - dt.timedelta(days=7))
+        notifications_deadlines_send()
+
+    def resolved_corpus_plan(self) -> list:
+        """Real messages with the government's real replies, answered by 东山街道 over the past
+        year (closed by the nightly job): the corpus of "similar resolved cases"."""
+        return similar_demo_corpus_plan(
+            registrar=self.registrar, handler=User.objects.get(username="handler"),
+            reviewer=User.objects.get(username="reviewer"), unit=self.units["DSJD"], limit=60,
+            localise=_localise, first_day=max(FIRST_DAY, self.today - dt.timedelta(days=420)), close=False,
+            category_for=self._corpus_category)
+
+    def _corpus_category(self, text: str) -> int:
+        """The messages with replies carry no label: the shipped classifier names the first-level
+        category a registrar would most likely pick, and the leaf is matched as for the other
+        messages (with a random source of its own, so the rest of the demo is unchanged)."""
+        top = categories_suggest(text=text, k=1)
+        saved, self.rng = self.rng, self._corpus_rng
+        try:
+            return self.category_for(Message(text[:200], text, top[0].label if top else "")).pk
+        finally:
+            self.rng = saved
 
 
 # --- the public face -----------------------------------------------------------------
