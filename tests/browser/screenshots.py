@@ -1,4 +1,4 @@
-"""Screenshots of the main staff pages, at a desktop (1280×900) and a phone (390×844) size.
+"""Screenshots of the main staff and public pages, at a desktop (1280×900) and a phone (390×844) size.
 
     .venv/bin/python tests/browser/screenshots.py [--out screenshots] [--count 60] [--keep]
 
@@ -23,6 +23,7 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 
 from support import CHROMIUM, CHROMIUM_MISSING, DESKTOP, PHONE, chromium_launch, context_new, login  # noqa: E402
+from test_browser_portal import portal_shoot  # noqa: E402
 
 DEMO_PASSWORD = "demo12345"  # xinfang/demo/builder.py PASSWORD
 BAD_ID = "110105194912310021"
@@ -67,6 +68,22 @@ def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 30) -> No
         except OSError:
             time.sleep(0.3)
     raise SystemExit(f"no answer from {url} within {seconds:.0f} s")
+
+
+def django_print(env: dict, code: str) -> str:
+    return xinfang(env, "shell", "-c", code, capture_output=True, text=True).stdout.strip()
+
+
+def captcha_answer(env: dict, key: str) -> str:
+    """The portal captcha's answer, read from the database as a test does (no bypass exists)."""
+    return django_print(env, "from xinfang.portal.models import CaptchaChallenge as C; "
+                             f"print(C.objects.get(key={key!r}).answer)")
+
+
+def answered_query_code(env: dict) -> str | None:
+    return django_print(env, "from xinfang.core.models import Case; "
+                             "c = Case.objects.filter(kind='petition', status='answered').first(); "
+                             "print(c.query_code if c else '')") or None
 
 
 def first_case(page, queries: list[str]) -> str | None:
@@ -131,7 +148,25 @@ def shoot(browser, base_url: str, out: Path) -> list[Path]:
                 save(page, "receipt")
         page.goto("/reception/")
         save(page, "reception")
+        page.goto("/register/")
+        page.get_by_label("人数", exact=True).fill("6")
+        save(page, "register-collective")
+        page.goto("/cases/?open=1&deadline=overdue&sort=due")
+        save(page, "case-list-filtered")
+        page.goto("/search/?q=物业")
+        save(page, "search")
         context.close()
+        # Each role's home page, and the pages a leader and a supervisor use.
+        for username, extra in (("handler", ["/notifications/"]), ("reviewer", []), ("district_reviewer", []),
+                                ("leader", ["/stats/", "/stats/assessment/"]), ("supervisor", ["/supervision/"]),
+                                ("registrar", [])):
+            context = context_new(browser, base_url, viewport=viewport)
+            page = login(context, username, DEMO_PASSWORD)
+            save(page, f"home-{username}")
+            for path in extra:
+                page.goto(path)
+                save(page, path.strip("/").replace("/", "-"))
+            context.close()
     return saved
 
 
@@ -172,6 +207,8 @@ def main() -> None:
             browser = chromium_launch(playwright)
             try:
                 saved = shoot(browser, base_url, out)
+                saved += portal_shoot(browser, base_url, out, answer_for=lambda key: captcha_answer(env, key),
+                                      answered_code=answered_query_code(env))
             finally:
                 browser.close()
         for path in saved:
