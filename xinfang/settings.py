@@ -4,6 +4,7 @@ Configuration comes from environment variables with safe development defaults;
 `XINFANG_ENV=production` refuses to start with a development secret.
 """
 from pathlib import Path
+import json
 import os
 
 import dj_database_url
@@ -128,6 +129,15 @@ XINFANG_SMS_GATEWAY = os.environ.get("XINFANG_SMS_GATEWAY", "xinfang.notificatio
 # The category model a deployment starts with (until it retrains on its own cases).
 XINFANG_INTAKE_DEFAULT_MODEL = os.environ.get("XINFANG_INTAKE_DEFAULT_MODEL",
                                               str(BASE_DIR / "intake" / "data" / "default_model.joblib"))
+
+# 稳评 rating rule: "a few" strong objections, as a share of respondents (the sources give no
+# number; a province sets its own).
+XINFANG_ASSESSMENT_SOME_PERCENT = int(os.environ.get("XINFANG_ASSESSMENT_SOME_PERCENT", "10"))
+
+# Written notices: the red organ head (GB/T 9704 发文机关标志) on or off; abbreviations of unit
+# names in document numbers, as JSON {"SFQXFJ": "示信"} (a unit's name otherwise).
+XINFANG_DOCUMENT_RED_HEAD = os.environ.get("XINFANG_DOCUMENT_RED_HEAD", "1") not in ("0", "false", "")
+XINFANG_DOCUMENT_UNIT_ABBREVIATIONS = json.loads(os.environ.get("XINFANG_DOCUMENT_UNIT_ABBREVIATIONS", "{}"))
 
 # The most rows a case-list export to xlsx holds (the file says when it was cut).
 XINFANG_EXPORT_MAX_ROWS = int(os.environ.get("XINFANG_EXPORT_MAX_ROWS", "5000"))

@@ -102,7 +102,8 @@ def shoot(browser, base_url: str, out: Path) -> list[Path]:
         context = context_new(browser, base_url, viewport=viewport)
 
         def save(page, name: str) -> None:
-            page.wait_for_load_state("networkidle")
+            # The first suggestion of each server process loads the category model (seconds).
+            page.wait_for_load_state("networkidle", timeout=60_000)
             path = out / f"{name}-{size_name}.png"
             page.screenshot(path=str(path), full_page=True)
             saved.append(path)

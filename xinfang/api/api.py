@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from . import cases, docs, intake, public, search, stats
+from . import assessments, cases, disputes, docs, documents, hazards, intake, public, search, stats
 from .errors import JsonParser, exception_handlers_install, request_validation_convert
 
 
@@ -31,4 +31,8 @@ api.add_router("", public.router)
 api.add_router("", stats.router)
 api.add_router("", search.router)
 api.add_router("", intake.router)
+api.add_router("", disputes.router)
+api.add_router("", hazards.router)
+api.add_router("", assessments.router)
+api.add_router("", documents.router)
 api.add_router("", docs.router)

@@ -40,6 +40,9 @@ from xinfang.petitions.services import petition_register, petitions_close_lapsed
 from xinfang.petitions.workflow import STATES
 from xinfang.notifications.services import notifications_deadlines_send, notifications_history_settle
 from xinfang.search.demo import similar_demo_corpus_plan
+from xinfang.assessments.demo import assessment_demo_plan
+from xinfang.disputes.demo import dispute_demo_plan
+from xinfang.hazards.demo import hazard_demo_plan
 from xinfang.intake.selectors import categories_suggest
 from xinfang.intake.services import routing_rules_demo_seed
 
@@ -97,6 +100,8 @@ LOGINS = [
      "督查督办：查看全区超期、临期事项"),
     ("mediator", "冯磊", "DSJD01G1", ["mediator"], DataScope.OWN_UNIT,
      "网格员：网格内矛盾纠纷排查化解"),
+    ("mediator_qs", "林秀英", "DSJD01", ["mediator"], DataScope.SUBTREE,
+     "青松社区人民调解员：社区矛盾纠纷调解、调解协议、回访"),
     ("inspector", "何勇", "DSJD", ["inspector"], DataScope.SUBTREE,
      "安全检查员：东山街道安全隐患排查"),
     ("admin", "系统管理员", "SFQXFJ", ["admin"], DataScope.ALL,
@@ -222,6 +227,7 @@ _CLOSING = {"decline", "merge_as_repeat", "record_receipt", "close", "answer_rer
 
 class Builder:
     def __init__(self, *, seed: int, count: int, today: dt.date):
+        self.seed = seed
         self.rng = random.Random(seed)
         self._corpus_rng = random.Random(seed + 1)
         self.count = count
@@ -969,7 +975,7 @@ class Builder:
                 push(step.at, 1, lambda p=p, step=step: self.step_run(p, step))
         for at, prio, fn in self.reception_days_plan() + self.owning_plan():
             push(at, prio, fn)
-        for at, fn in self.resolved_corpus_plan():
+        for at, fn in self.resolved_corpus_plan() + self.ledgers_plan():
             if at < clock.now():
                 push(at, 1, fn)
         real_now = clock.now()
@@ -1004,6 +1010,16 @@ class Builder:
         # The history's notifications were dealt with long ago: only the last week's are new.
         notifications_history_settle(before=clock.now() - dt.timedelta(days=7))
         notifications_deadlines_send()
+
+    def ledgers_plan(self) -> list:
+        """The other ledgers on the same engine: disputes and screening reports, work-safety
+        hazards, risk assessments — each app plans its own history, played in time order here
+        (each with a random source of its own, so the petitions' history is unchanged)."""
+        users = {u.username: u for u in User.objects.all()}
+        plans = []
+        for offset, plan in enumerate((dispute_demo_plan, hazard_demo_plan, assessment_demo_plan), start=2):
+            plans += plan(units=self.units, users=users, today=self.today, rng=random.Random(self.seed + offset))
+        return plans
 
     def resolved_corpus_plan(self) -> list:
         """Real messages with the government's real replies, answered by 东山街道 over the past

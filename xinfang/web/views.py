@@ -88,6 +88,9 @@ from .forms import (
     registration_from_post,
     select_options,
 )
+from xinfang.disputes.models import ConfirmationResult, Performance, Track
+
+from .case_sections import case_kind_facts
 from .rows import case_row, cases_with_row_data, status_label
 from .selectors import saved_filters_for
 from .services import saved_filter_delete, saved_filter_save
@@ -343,9 +346,21 @@ _PAYLOAD_LABELS = {
     "handler": "承办人", "days": "天数", "new_due_date": "新的期限", "repeat_of": "原事项", "level": "满意度",
     "comment": "评价意见", "leader": "包案领导", "channel": "告知去向", "concluded_case_number": "已终结事项编号",
     "case_number": "原事项编号",
+    # supervision
+    "demand": "督办要求", "due_date": "时限", "supervising_unit": "督办单位", "text": "内容",
+    # disputes
+    "mediators": "调解员", "refused": "被拒绝的调解员", "added": "新增调解员", "held_on": "调解日期", "place": "地点",
+    "signed_on": "协议签订日期", "performance_by": "履行期限", "confirmation_due": "司法确认申请截止",
+    "court": "人民法院", "applied_on": "申请日期", "result": "结果", "ruling_on": "裁定日期",
+    "document_no": "文书编号", "visited_on": "回访日期", "performance": "履行情况", "track": "调解类型",
+    "police_organ": "公安机关", "petition": "关联信访事项", "other_routes": "告知的其他途径",
+    # assessments
+    "risk_level": "风险等级", "computed_reason": "评定理由", "revision": "方案修改内容", "summary": "主要意见",
 }
 _VALUE_LABELS = {**dict(Decision.choices), **dict(ReviewDecision.choices), **dict(Satisfaction.choices),
-                 **dict(DeclineChannel.choices)}
+                 **dict(DeclineChannel.choices), **dict(Performance.choices), **dict(ConfirmationResult.choices),
+                 **dict(Track.choices)}
+_LABELLED_VALUES = ("decision", "level", "channel", "performance", "result", "track")
 
 
 def _event_details(payload: dict) -> list[tuple[str, str]]:
@@ -354,7 +369,7 @@ def _event_details(payload: dict) -> list[tuple[str, str]]:
         value = payload.get(key)
         if value in (None, ""):
             continue
-        if key in ("decision", "level", "channel"):
+        if key in _LABELLED_VALUES:
             value = _VALUE_LABELS.get(value, value)
         out.append((label, str(value)))
     return out
@@ -435,6 +450,7 @@ def _case_context(request, case: Case, *, unmask: bool = False, error: XinfangEr
         "upload_types": "、".join(t.label for t in attachment_limits(public=False)[2]),
         "just_registered": request.session.pop("just_registered", None) == case.number
         if request.method == "GET" else False,
+        **case_kind_facts(user=user, case=case),
     }
 
 

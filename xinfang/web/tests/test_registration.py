@@ -37,11 +37,13 @@ def test_collective_fields_are_marked_and_explained_without_javascript(client, t
 def test_the_intake_and_same_matter_fragments_are_embedded_exactly(client, tree):
     client.force_login(tree.registrar)
     html = client.get("/register/").content.decode()
-    triggers = ('hx-trigger="input changed delay:600ms from:[name=title], input changed delay:600ms '
-                'from:[name=content], load" hx-include="[name=title],[name=content],[name=category_id],'
-                '[name=place_unit_id]" aria-live="polite"></div>')
-    assert f'<div id="intake-suggest" hx-get="/intake/suggest/" {triggers}' in html
-    assert f'<div id="same-matter" hx-get="/search/same-matter/" {triggers}' in html
+    typing = 'input changed delay:600ms from:[name=title], input changed delay:600ms from:[name=content]'
+    rest = ('hx-include="[name=title],[name=content],[name=category_id],[name=place_unit_id]" '
+            'aria-live="polite"></div>')
+    # The suggestions follow the typing, and the routing advice also a chosen category or place.
+    assert (f'<div id="intake-suggest" hx-get="/intake/suggest/" hx-trigger="{typing}, change from:[name=category_id], '
+            f'change from:[name=place_unit_id], load" {rest}') in html
+    assert f'<div id="same-matter" hx-get="/search/same-matter/" hx-trigger="{typing}, load" {rest}' in html
 
 
 @pytest.mark.parametrize("overrides, field_error", [

@@ -8,9 +8,10 @@ from xinfang.core.workflow import ANY_OPEN, CREATE, workflows_all
 
 def _who(t) -> str:
     at = {"owner": "责任单位", "registered": "登记单位", "scope": "数据范围内"}
-    names = {"registrar": "登记员", "handler": "承办人", "reviewer": "审核人", "leader": "领导",
-             "public": "信访人（查询码）", "system": "系统"}
-    return "、".join(names.get(w.role, w.role) + ("" if w.role in ("public", "system") else f"@{at[w.at]}")
+    # The role names of orgs.RoleCode (no database needed), so every role is named in the docs.
+    from xinfang.orgs.models import RoleCode
+    names = {**dict(RoleCode.choices), "public": "信访人（查询码）", "system": "系统"}
+    return "、".join(names.get(w.role, w.role) + ("" if w.role in ("public", "system") else f"@{at.get(w.at, w.at)}")
                     for w in t.who)
 
 

@@ -1,0 +1,1 @@
+from .builders import hz  # noqa: F401  (fixture)
