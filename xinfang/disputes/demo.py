@@ -185,11 +185,15 @@ def _petition_plan(*, users, units, today, held: dict) -> list:
     day = today - dt.timedelta(days=45)
 
     def petition():
+        from xinfang.core.models import Category
         from xinfang.petitions.services import petition_register
 
+        # the demo taxonomy's leaf for property services, when it is loaded
+        leaf = Category.objects.filter(name="物业服务", parent__name="住房保障与房地产").first()
         case = petition_register(actor=registrar, data={
             "title": "小区电梯长期故障物业不作为", "content": "业主反映小区电梯长期故障，物业公司拖延维修，业主与物业矛盾激化。",
-            "channel": "visit", "petitioners": [{"name": "赵建华", "phone": "13912345678"}]})
+            "channel": "visit", "category_id": leaf.pk if leaf else None,
+            "petitioners": [{"name": "赵建华", "phone": "13912345678"}]})
         held["petition"] = case_transition(case=case, actor=registrar, action="assign", version=case.version,
                                            payload={"unit_id": units["DSJD"].pk})
 

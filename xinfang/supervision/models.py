@@ -58,3 +58,6 @@ class ScheduledRun(models.Model):
         verbose_name = "定时任务记录"
         verbose_name_plural = "定时任务记录"
         constraints = [models.UniqueConstraint(fields=["job", "day"], name="scheduledrun_unique")]
+
+
+from .circular_models import *  # noqa: E402,F401,F403  (circulars: 通报)
