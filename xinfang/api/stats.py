@@ -7,7 +7,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from xinfang.core import clock
-from xinfang.stats.indicators import VOLUME_DIMENSIONS, indicator_compute, indicators_compute, volume_by, volume_trend
+from xinfang.core.errors import ValidationFailed
+from xinfang.stats.indicators import (KIND, KINDS, VOLUME_DIMENSIONS, indicator_compute, indicators_compute, volume_by,
+                                      volume_trend)
 from xinfang.stats.selectors import stats_scope_for
 
 from .auth import STAFF_AUTH
@@ -21,6 +23,8 @@ class StatsQuery(Schema):
     start: dt.date | None = Field(None, title="开始日期", description="默认：本年1月1日")
     end: dt.date | None = Field(None, title="结束日期", description="默认：今天（含）")
     unit: int | None = Field(None, title="单位", description="单位 id，统计该单位及其下级；默认：本人可查看的全部范围")
+    kind: str = Field(KIND, title="统计类别",
+                      description="；".join(f"{k}：{v}" for k, v in KINDS.items()) + "。总量分组与按月趋势只有信访")
 
 
 class FigureOut(Schema):
@@ -40,6 +44,7 @@ class ScopeOut(Schema):
     start: dt.date
     end: dt.date
     unit: int | None
+    kind: str
 
 
 class FiguresOut(Schema):
@@ -74,17 +79,27 @@ class TrendOut(Schema):
 
 
 def _scope(request, q: StatsQuery):
-    return stats_scope_for(user=request.auth, start=q.start, end=q.end, unit_id=q.unit, today=clock.today())
+    return stats_scope_for(user=request.auth, start=q.start, end=q.end, unit_id=q.unit, today=clock.today(),
+                           kind=q.kind)
+
+
+def _petition_scope(request, q: StatsQuery):
+    scope = _scope(request, q)
+    if scope.kind != KIND:
+        raise ValidationFailed("总量分组与按月趋势只统计信访（kind=petition）。", field="kind")
+    return scope
 
 
 def _scope_out(scope) -> dict:
-    return {"start": scope.start, "end": scope.end, "unit": scope.unit.pk if scope.unit else None}
+    return {"start": scope.start, "end": scope.end, "unit": scope.unit.pk if scope.unit else None,
+            "kind": scope.kind}
 
 
 @router.get("/stats/indicators", response={200: FiguresOut, **READ_ERRORS}, summary="全部指标",
             url_name="stats_indicators")
 def stats_indicators(request: HttpRequest, q: Query[StatsQuery]):
-    """每项指标的数值、分子、分母、上年同期与同比，以及统计口径（与统计页面同一定义）。"""
+    """所选类别（信访、矛盾纠纷、安全隐患、稳评）每项指标的数值、分子、分母、上年同期与同比，以及统计口径
+    （与统计页面同一定义）。"""
     scope = _scope(request, q)
     return {"scope": _scope_out(scope), "items": [f.as_dict() for f in indicators_compute(scope=scope)]}
 
@@ -100,11 +115,11 @@ def stats_indicator(request: HttpRequest, key: str, q: Query[StatsQuery]):
 def stats_volume(request: HttpRequest, q: Query[StatsQuery],
                  dimension: Literal[tuple(VOLUME_DIMENSIONS)] = Query("channel", title="分组维度")):  # type: ignore[valid-type]
     """按渠道、分类（一级）、登记单位、承办单位、发生地、接待层级或诉求类型分组的批次与人次。"""
-    scope = _scope(request, q)
+    scope = _petition_scope(request, q)
     return {"scope": _scope_out(scope), "dimension": dimension, "items": volume_by(scope=scope, dimension=dimension)}
 
 
 @router.get("/stats/trend", response={200: TrendOut, **READ_ERRORS}, summary="按月趋势", url_name="stats_trend")
 def stats_trend(request: HttpRequest, q: Query[StatsQuery]):
-    scope = _scope(request, q)
+    scope = _petition_scope(request, q)
     return {"scope": _scope_out(scope), "items": volume_trend(scope=scope)}

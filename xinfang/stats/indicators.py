@@ -11,6 +11,7 @@ Which unit a case counts under depends on the stage the figure judges:
 - backlog counts under the unit that holds the matter now (责任单位).
 A unit's figure covers its whole subtree (a district includes its streets).
 """
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,9 @@ from xinfang.orgs.selectors import unit_subtree_ids
 from xinfang.petitions.models import Channel, ReceptionDay, Satisfaction
 
 KIND = "petition"
+# The kinds of matter the statistics cover, as the kind switch names them (each indicator
+# belongs to one; the volume breakdowns and the trend are petition figures).
+KINDS = {"petition": "信访", "dispute": "矛盾纠纷", "hazard": "安全隐患", "assessment": "稳评"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,10 @@ class Scope:
     kind: str = KIND
 
     def __post_init__(self):
+        if self.kind not in KINDS:
+            from xinfang.core.errors import ValidationFailed
+            raise ValidationFailed(f"统计类别「{self.kind}」无效，可选：{'、'.join(f'{k}（{v}）' for k, v in KINDS.items())}。",
+                                   field="kind")
         if self.end < self.start:
             from xinfang.core.errors import ValidationFailed
             raise ValidationFailed("统计期间的结束日期早于开始日期。", field="end")
@@ -134,17 +142,19 @@ class Indicator:
     unit_label: str
     definition: str
     compute: Callable[[Scope], Figure]
-    # The cases behind the figure: ("numerator" | "denominator") -> queryset of cases.
-    cases: Callable[[Scope, str], QuerySet[Case]]
+    # The cases behind the figure: ("numerator" | "denominator") -> queryset of cases; None
+    # for a figure that counts something other than cases (screening reports).
+    cases: Callable[[Scope, str], QuerySet[Case]] | None
+    kind: str = KIND
 
 
 INDICATORS: dict[str, Indicator] = {}
 
 
-def indicator(key: str, label: str, unit_label: str, definition: str):
+def indicator(key: str, label: str, unit_label: str, definition: str, kind: str = KIND):
     def register(pair):
         compute, cases = pair
-        INDICATORS[key] = Indicator(key, label, unit_label, definition, compute, cases)
+        INDICATORS[key] = Indicator(key, label, unit_label, definition, compute, cases, kind)
         return pair
     return register
 
@@ -444,19 +454,34 @@ def volume_trend(*, scope: Scope) -> list[dict]:
 
 # --- reading them ------------------------------------------------------------------------
 
+def _own_kind(ind: Indicator, scope: Scope) -> Scope:
+    """An indicator always counts its own kind, whatever kind the scope was built for."""
+    return scope if scope.kind == ind.kind else dataclasses.replace(scope, kind=ind.kind)
+
+
 def indicator_compute(*, key: str, scope: Scope) -> Figure:
     if key not in INDICATORS:
         from xinfang.core.errors import NotFound
         raise NotFound(f"没有名为「{key}」的指标。")
-    return INDICATORS[key].compute(scope)
+    return INDICATORS[key].compute(_own_kind(INDICATORS[key], scope))
+
+
+def indicators_of(kind: str) -> list[Indicator]:
+    return [ind for ind in INDICATORS.values() if ind.kind == kind]
 
 
 def indicators_compute(*, scope: Scope) -> list[Figure]:
-    return [ind.compute(scope) for ind in INDICATORS.values()]
+    """Every indicator of the scope's kind."""
+    return [ind.compute(scope) for ind in indicators_of(scope.kind)]
 
 
 def indicator_cases(*, key: str, scope: Scope, part: str = "numerator") -> QuerySet[Case]:
-    if key not in INDICATORS or part not in ("numerator", "denominator"):
+    if key not in INDICATORS or part not in ("numerator", "denominator") or INDICATORS[key].cases is None:
         from xinfang.core.errors import NotFound
-        raise NotFound(f"没有名为「{key}」的指标。")
-    return INDICATORS[key].cases(scope, part)
+        raise NotFound(f"没有名为「{key}」的指标，或该指标不对应案件。")
+    ind = INDICATORS[key]
+    return ind.cases(_own_kind(ind, scope), part)
+
+
+# The indicators of the other kinds register themselves on import (they use the helpers above).
+from . import ledger_indicators  # noqa: E402,F401

@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .indicators import VOLUME_DIMENSIONS, Scope, indicators_compute, volume_by, volume_trend
+from .indicators import KIND, KINDS, VOLUME_DIMENSIONS, Scope, indicators_compute, volume_by, volume_trend
 
 _HEAD = Font(bold=True, color="FFFFFF")
 _HEAD_FILL = PatternFill("solid", fgColor="9E1B1B")
@@ -37,7 +37,7 @@ def _sheet(wb: Workbook, title: str, heading: str, columns: list[tuple[str, int]
 def stats_report_xlsx(*, scope: Scope, generated_at) -> bytes:
     wb = Workbook()
     described = scope_describe(scope)
-    ws = _sheet(wb, "主要指标", f"信访工作主要指标　{described}",
+    ws = _sheet(wb, "主要指标", f"{KINDS[scope.kind]}工作主要指标　{described}",
                 [("指标", 24), ("数值", 12), ("单位", 8), ("分子", 10), ("分母", 10), ("上年同期", 12),
                  ("同比(%)", 10), ("口径", 90)], first=True)
     ws.cell(row=2, column=1, value=f"生成时间：{generated_at:%Y-%m-%d %H:%M}")
@@ -48,6 +48,8 @@ def stats_report_xlsx(*, scope: Scope, generated_at) -> bytes:
             cell = ws.cell(row=r, column=c, value=v)
             cell.border = _BOX
             cell.alignment = Alignment(wrap_text=c == 8, vertical="top")
+    if scope.kind != KIND:   # the volume breakdowns and the trend are petition figures
+        return _saved(wb)
 
     for dimension, (label, _) in VOLUME_DIMENSIONS.items():
         rows = volume_by(scope=scope, dimension=dimension)
@@ -79,6 +81,10 @@ def stats_report_xlsx(*, scope: Scope, generated_at) -> bytes:
         ws[f"{col}{total}"] = f"=SUM({col}4:{col}{total - 1})" if trend else 0
         ws[f"{col}{total}"].font = Font(bold=True)
 
+    return _saved(wb)
+
+
+def _saved(wb: Workbook) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -7,7 +7,7 @@ from xinfang.core.errors import NotFound, ValidationFailed
 from xinfang.core.selectors import cases_visible_to
 from xinfang.orgs.models import DataScope, Unit, User
 
-from .indicators import Scope, indicator_cases
+from .indicators import KIND, Scope, indicator_cases
 
 
 def stats_area_for(*, user: User) -> Unit | None:
@@ -28,7 +28,7 @@ def stats_units_for(*, user: User) -> list[Unit]:
 
 
 def stats_scope_for(*, user: User, start: dt.date | None, end: dt.date | None, unit_id: int | None,
-                    today: dt.date) -> Scope:
+                    today: dt.date, kind: str = KIND) -> Scope:
     """The scope a user asked for, checked: a unit outside their area answers 'not found'.
     No dates: this year to date."""
     start = start or today.replace(month=1, day=1)
@@ -41,7 +41,7 @@ def stats_scope_for(*, user: User, start: dt.date | None, end: dt.date | None, u
         unit = Unit.objects.filter(pk=unit_id).first()
         if unit is None or (area is not None and not unit.is_within(area)):
             raise NotFound("单位不存在，或不在您可查看的范围内。")
-    return Scope(start=start, end=end, unit=unit)
+    return Scope(start=start, end=end, unit=unit, kind=kind)
 
 
 def indicator_cases_for(*, user: User, key: str, scope: Scope, part: str):

@@ -13,7 +13,7 @@ from xinfang.core.errors import NotFound, ValidationFailed
 from xinfang.web.rows import case_row, cases_with_row_data
 
 from .assessment import units_score
-from .indicators import INDICATORS, VOLUME_DIMENSIONS, indicators_compute, volume_by, volume_trend
+from .indicators import INDICATORS, KIND, KINDS, VOLUME_DIMENSIONS, indicators_compute, volume_by, volume_trend
 from .report import scope_describe, stats_report_xlsx
 from .models import AssessmentScheme
 from .selectors import assessment_units_for, indicator_cases_for, stats_area_for, stats_scope_for, stats_units_for
@@ -47,11 +47,17 @@ def _scope(request):
             unit_id = int(unit_raw)
         else:
             errors.append("单位参数无效。")
+    kind = request.GET.get("kind", "").strip() or KIND
+    if kind not in KINDS:
+        errors.append(f"统计类别「{kind}」无效，已显示信访统计。")
+        kind = KIND
     try:
-        scope = stats_scope_for(user=request.user, start=start, end=end, unit_id=unit_id, today=clock.today())
+        scope = stats_scope_for(user=request.user, start=start, end=end, unit_id=unit_id, today=clock.today(),
+                                kind=kind)
     except ValidationFailed as exc:
         errors.append(exc.message)
-        scope = stats_scope_for(user=request.user, start=None, end=None, unit_id=None, today=clock.today())
+        scope = stats_scope_for(user=request.user, start=None, end=None, unit_id=None, today=clock.today(),
+                                kind=kind)
     except NotFound as exc:
         raise Http404(exc.message) from None
     return scope, errors
@@ -61,6 +67,8 @@ def _query(scope) -> dict:
     q = {"start": scope.start.isoformat(), "end": scope.end.isoformat()}
     if scope.unit is not None:
         q["unit"] = scope.unit.pk
+    if scope.kind != KIND:
+        q["kind"] = scope.kind
     return q
 
 
@@ -70,11 +78,14 @@ def stats_index(request):
     query = _query(scope)
     figures = indicators_compute(scope=scope)
     for f in figures:
-        f.href_numerator = "cases/?" + urlencode({**query, "indicator": f.key, "part": "numerator"})
-        f.href_denominator = "cases/?" + urlencode({**query, "indicator": f.key, "part": "denominator"})
+        drills = INDICATORS[f.key].cases is not None
+        f.href_numerator = "cases/?" + urlencode({**query, "indicator": f.key, "part": "numerator"}) if drills else ""
+        f.href_denominator = "cases/?" + urlencode({**query, "indicator": f.key, "part": "denominator"}) if drills else ""
+    # The volume breakdowns and the trend are petition figures.
+    petition = scope.kind == KIND
     breakdowns = [{"key": d, "label": label, "rows": volume_by(scope=scope, dimension=d), "chart": d in CHARTED}
-                  for d, (label, _) in VOLUME_DIMENSIONS.items()]
-    trend = volume_trend(scope=scope)
+                  for d, (label, _) in VOLUME_DIMENSIONS.items()] if petition else []
+    trend = volume_trend(scope=scope) if petition else []
     units = stats_units_for(user=request.user)
     top = min((u.depth for u in units), default=0)
     for u in units:
@@ -83,7 +94,8 @@ def stats_index(request):
                                             for b in breakdowns if b["chart"]}}
     return render(request, "stats/index.html", {
         "nav": "stats", "scope": scope, "described": scope_describe(scope), "errors": errors,
-        "figures": figures, "breakdowns": breakdowns, "trend": trend, "chart": chart,
+        "figures": figures, "breakdowns": breakdowns, "trend": trend, "chart": chart, "petition": petition,
+        "kinds": KINDS.items(), "kind_label": KINDS[scope.kind],
         "units": units, "may_see_all": stats_area_for(user=request.user) is None, "querystring": urlencode(query),
     })
 
@@ -94,7 +106,7 @@ def stats_cases(request):
     open them."""
     scope, errors = _scope(request)
     key, part = request.GET.get("indicator", ""), request.GET.get("part", "numerator")
-    if key not in INDICATORS or part not in ("numerator", "denominator"):
+    if key not in INDICATORS or part not in ("numerator", "denominator") or INDICATORS[key].cases is None:
         raise Http404("没有该指标。")
     cases = indicator_cases_for(user=request.user, key=key, scope=scope, part=part)
     page = Paginator(cases_with_row_data(cases.order_by("-received_date", "-id")), PAGE_SIZE).get_page(
@@ -115,7 +127,7 @@ def stats_report(request):
     now = clock.now()
     data = stats_report_xlsx(scope=scope, generated_at=now)
     response = HttpResponse(data, content_type=XLSX_TYPE)
-    name = f"信访统计_{scope.start:%Y%m%d}-{scope.end:%Y%m%d}.xlsx"
+    name = f"{KINDS[scope.kind]}统计_{scope.start:%Y%m%d}-{scope.end:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{urlencode({'': name})[1:]}"
     return response
 
