@@ -366,8 +366,17 @@ class HotTopic:
         return None if self.growth is None else round(self.growth * 100)
 
 
-def _topic_words(title_seg: str) -> set[str]:
-    return {w for w in title_seg.split() if len(w) >= 2 and not w.isdigit() and w not in _TOPIC_STOP}
+def _place_words() -> frozenset[str]:
+    """The words of the unit tree's own names (示范, 社区, 东山 …): a topic is grouped by place
+    already, so a place's name is not a subject. Read per call: a few hundred short names."""
+    from .text import segmented
+    names = Unit.objects.values_list("name", flat=True)
+    return frozenset(w for name in names for w in segmented(name).split() if len(w) >= 2)
+
+
+def _topic_words(title_seg: str, places: frozenset[str] = frozenset()) -> set[str]:
+    return {w for w in title_seg.split()
+            if len(w) >= 2 and not w.isdigit() and w not in _TOPIC_STOP and w not in places}
 
 
 def hot_topics_for(*, user: User, days: int = 30, limit: int = 10, periods: int = 3,
@@ -386,8 +395,9 @@ def hot_topics_for(*, user: User, days: int = 30, limit: int = 10, periods: int 
                 .values_list("pk", "received_date", "place_unit_id", "search_document__title_seg")[:HOT_MAX_CASES])
     current: dict[tuple, set[int]] = defaultdict(set)
     before: Counter = Counter()
+    places = _place_words()
     for pk, received, place, title_seg in rows:
-        for word in _topic_words(title_seg or ""):
+        for word in _topic_words(title_seg or "", places):
             if received >= start:
                 current[(place, word)].add(pk)
             else:
