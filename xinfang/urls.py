@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from xinfang.api.api import api
+from xinfang.supervision import circular_views
 
 admin.site.site_header = "信访与矛盾纠纷化解平台 · 管理"
 admin.site.site_title = "信访平台管理"
@@ -14,6 +15,7 @@ urlpatterns = [
     path("search/", include("xinfang.search.urls")),
     path("notifications/", include("xinfang.notifications.urls")),
     path("stats/", include("xinfang.stats.urls")),
+    path("supervision/circulars/", include((circular_views.urlpatterns, "circulars"))),
     path("supervision/", include("xinfang.supervision.urls")),
     path("disputes/", include("xinfang.disputes.urls")),
     path("hazards/", include("xinfang.hazards.urls")),

@@ -39,7 +39,7 @@ def document_red_head() -> bool:
     return bool(getattr(settings, "XINFANG_DOCUMENT_RED_HEAD", True))
 
 
-def _abbreviations() -> dict:
+def document_unit_abbreviations() -> dict:
     # 机关代字 per unit short code, e.g. {"SFQXFJ": "示信"}; the unit's name otherwise.
     return getattr(settings, "XINFANG_DOCUMENT_UNIT_ABBREVIATIONS", {}) or {}
 
@@ -82,7 +82,7 @@ def document_create(*, case: Case, event: Event, kind: DocumentKind) -> Document
         _, seq = case_number_next(unit=unit, kind=f"doc.{kind}", prefix="", year=year)
         document = Document(
             case=case, event=event, kind=kind, unit=unit, year=year, seq=seq,
-            number=document_number_format(unit=unit, kind=kind, year=year, seq=seq, abbreviations=_abbreviations()),
+            number=document_number_format(unit=unit, kind=kind, year=year, seq=seq, abbreviations=document_unit_abbreviations()),
             title=TITLES[kind], addressed_to_petitioner=True, generated_at=clock.now(), generated_by=event.actor)
         _content_freeze(document)
         document.save()
