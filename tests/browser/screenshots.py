@@ -179,7 +179,10 @@ def main() -> None:
     args = parser.parse_args()
     if not CHROMIUM.exists():
         raise SystemExit(CHROMIUM_MISSING)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # A first registration loads the category model and jieba in each server process: slow once.
+    expect.set_options(timeout=30_000)
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
