@@ -43,6 +43,7 @@ def _serve(argv: list[str]) -> None:
         _worker_start()
     print(f"信访平台运行于 http://{args.host}:{args.port}/  （Ctrl+C 退出）", flush=True)
     os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "xinfang.wsgi:application",
+                               "--config", "python:xinfang.gunicorn_conf",
                                "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
                                "--access-logfile", "-", "--log-level", "warning"])
 
