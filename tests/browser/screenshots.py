@@ -71,7 +71,7 @@ def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 30) -> No
 
 
 def django_print(env: dict, code: str) -> str:
-    return xinfang(env, "shell", "-c", code, capture_output=True, text=True).stdout.strip()
+    return xinfang(env, "shell", "--no-imports", "-c", code, capture_output=True, text=True).stdout.strip()
 
 
 def captcha_answer(env: dict, key: str) -> str:
