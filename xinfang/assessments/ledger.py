@@ -4,11 +4,15 @@ contingency plan, the rule's level and the stated one, re-ratings, the collectiv
 and its meeting, monitoring), a title row saying what was filtered and when, a frozen header.
 No personal data: a 稳评 is about a matter, never about people."""
 import datetime as dt
-import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, PatternFill
+
+from xinfang.core.ledger_xlsx import (
+    HEADER_ROW,
+    ledger_date_format,
+    ledger_finish,
+    ledger_sheet,
+)
 
 # (header, width in characters, what the cell holds) — rows come from selectors.ledger_rows
 COLUMNS = (
@@ -42,50 +46,23 @@ COLUMNS = (
     ("跟踪监测", 30, lambda r, i: r["monitoring"]),
     ("状态", 16, lambda r, i: r["status_label"]),
 )
-HEADER_ROW = 3
 WRAPPED = {"决策事项名称", "征求意见情况", "主要风险点", "防范化解措施", "应急处置预案", "跟踪监测"}
 LEVEL_FILL = {"高风险": "FDE2E2", "中风险": "FEF3C7", "低风险": "DCFCE7"}
 
 
 def assessments_ledger_xlsx(*, rows: list[dict], description: str, exported_at: dt.datetime,
                             exported_by: str) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "稳评台账"
-    last_col = get_column_letter(len(COLUMNS))
-    ws["A1"] = f"重大决策社会稳定风险评估台账：{description or '全部事项'}"
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.merge_cells(f"A1:{last_col}1")
-    ws["A2"] = f"导出时间：{exported_at:%Y-%m-%d %H:%M}　导出人：{exported_by}　共 {len(rows)} 项"
-    ws["A2"].font = Font(color="616E7C")
-    ws.merge_cells(f"A2:{last_col}2")
-    thin = Side(style="thin", color="BBBBBB")
+    wb, ws = ledger_sheet(sheet_title="稳评台账", title=f"重大决策社会稳定风险评估台账：{description or '全部事项'}",
+                          columns=[(h, w) for h, w, _ in COLUMNS])
     level_col = next(i for i, c in enumerate(COLUMNS, start=1) if c[0] == "风险等级")
-    for col, (header, width, _) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=header)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="9B1C1C")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = Border(bottom=thin)
-        ws.column_dimensions[get_column_letter(col)].width = width
     for i, row in enumerate(rows, start=1):
         r = HEADER_ROW + i
         for col, (header, _, value) in enumerate(COLUMNS, start=1):
             cell = ws.cell(row=r, column=col, value=value(row, i))
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
+            ledger_date_format(cell)
             cell.alignment = Alignment(wrap_text=header in WRAPPED, vertical="top")
         fill = LEVEL_FILL.get(row["level"])
         if fill:
             ws.cell(row=r, column=level_col).fill = PatternFill("solid", fgColor=fill)
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
-    if rows:
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{HEADER_ROW + len(rows)}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return ledger_finish(wb, ws, count=len(rows), exported_at=exported_at, exported_by=exported_by, noun="项",
+                         frozen_columns=2)

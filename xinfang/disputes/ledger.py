@@ -1,12 +1,15 @@
 """矛盾纠纷排查调处台账: the dispute ledger as an Excel workbook, in the columns the field
 uses. Parties appear by name only — contacts never go into the ledger."""
 import datetime as dt
-import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 
+from xinfang.core.ledger_xlsx import (
+    HEADER_ROW,
+    ledger_date_format,
+    ledger_finish,
+    ledger_sheet,
+)
 from xinfang.core.models import Case
 from xinfang.core.workflow import workflow_for
 from xinfang.orgs.models import UnitLevel
@@ -14,7 +17,6 @@ from xinfang.orgs.models import UnitLevel
 from .models import ConfirmationResult, Track
 from .selectors import parties_summary
 
-HEADER_ROW = 3
 _LEVELS = dict(UnitLevel.choices)
 
 
@@ -77,40 +79,15 @@ COLUMNS = (
 
 def disputes_ledger_xlsx(*, cases, description: str, exported_at: dt.datetime, exported_by: str) -> bytes:
     """`cases` from selectors.disputes_filter (related rows prefetched)."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "矛盾纠纷排查调处台账"
-    last_col = get_column_letter(len(COLUMNS) + 1)
-    ws["A1"] = f"矛盾纠纷排查调处台账{('：' + description) if description else ''}"
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.merge_cells(f"A1:{last_col}1")
-    headers = [("序号", 6)] + [(h, w) for h, w, _ in COLUMNS]
-    for col, (header, width) in enumerate(headers, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=header)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="9B1C1C")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(col)].width = width
+    wb, ws = ledger_sheet(sheet_title="矛盾纠纷排查调处台账",
+                          title=f"矛盾纠纷排查调处台账{('：' + description) if description else ''}",
+                          columns=[("序号", 6)] + [(h, w) for h, w, _ in COLUMNS])
     count = 0
     for count, case in enumerate(cases, start=1):
         r = HEADER_ROW + count
         ws.cell(row=r, column=1, value=count)
         for col, (_, _, value) in enumerate(COLUMNS, start=2):
             cell = ws.cell(row=r, column=col, value=value(case))
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
+            ledger_date_format(cell)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws["A2"] = f"导出时间：{exported_at:%Y-%m-%d %H:%M}　导出人：{exported_by}　共 {count} 件"
-    ws["A2"].font = Font(color="616E7C")
-    ws.merge_cells(f"A2:{last_col}2")
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
-    if count:
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{HEADER_ROW + count}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return ledger_finish(wb, ws, count=count, exported_at=exported_at, exported_by=exported_by, frozen_columns=2)

@@ -3,13 +3,16 @@ number, found at, place, description, category, grade, finder, responsible perso
 measures, funds, deadline, interim controls, completed at, checker, check date and result,
 closed), with the enterprise, industry, unit and supervision beside them."""
 import datetime as dt
-import io
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, Font
 
+from xinfang.core.ledger_xlsx import (
+    HEADER_ROW,
+    ledger_date_format,
+    ledger_finish,
+    ledger_sheet,
+)
 from xinfang.core.workflow import workflow_for
 
 from .models import Hazard
@@ -61,53 +64,25 @@ COLUMNS = (
     ("是否销号", 8, lambda h: "是" if h.closed_on else "否"),
     ("销号日期", 12, lambda h: h.closed_on),
 )
-HEADER_ROW = 3
 
 
 def hazards_ledger_xlsx(*, hazards, description: str, exported_at: dt.datetime, exported_by: str,
                         truncated_at: int | None = None) -> bytes:
     """`hazards` from selectors.hazards_ledger (checks and violations prefetched)."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "隐患排查治理台账"
-    last = get_column_letter(len(COLUMNS))
-    ws["A1"] = f"隐患排查治理台账：{description or '全部隐患'}"
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.merge_cells(f"A1:{last}1")
-    for col, (header, width, _) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=header)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="9B1C1C")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(col)].width = width
+    wb, ws = ledger_sheet(sheet_title="隐患排查治理台账", title=f"隐患排查治理台账：{description or '全部隐患'}",
+                          columns=[(h, w) for h, w, _ in COLUMNS])
     major = Font(color="C81E1E", bold=True)
     count = 0
     for count, hazard in enumerate(hazards, start=1):
         r = HEADER_ROW + count
         for col, (header, _, value) in enumerate(COLUMNS, start=1):
             cell = ws.cell(row=r, column=col, value=value(hazard))
-            if isinstance(cell.value, dt.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-            elif header == "整改资金（元）":
+            ledger_date_format(cell)
+            if header == "整改资金（元）":
                 cell.number_format = "#,##0"
             if header in ("隐患描述", "整改措施", "临时管控措施"):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             if header == "隐患等级" and hazard.grade == "major":
                 cell.font = major
-    more = f"；仅导出前 {truncated_at} 条，请缩小查询范围" if truncated_at else ""
-    ws["A2"] = f"导出时间：{exported_at:%Y-%m-%d %H:%M}　导出人：{exported_by}　共 {count} 条{more}"
-    ws["A2"].font = Font(color="616E7C")
-    ws.merge_cells(f"A2:{last}2")
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=2)
-    if count:
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + count}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return ledger_finish(wb, ws, count=count, exported_at=exported_at, exported_by=exported_by, noun="条",
+                         truncated_at=truncated_at, frozen_columns=1)
