@@ -1,5 +1,6 @@
 """What the browser tests and the screenshot script share: how Debian's chromium is started
 (never a browser Playwright downloads) and how a member of staff logs in."""
+import re
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -66,3 +67,20 @@ def offered_actions(page) -> set[str]:
     """The action codes of the forms the case page offers (each form is `details#act-<code>`)."""
     return {i.removeprefix("act-") for i in
             page.locator("#actions details.action").evaluate_all("els => els.map(e => e.id)")}
+
+
+def case_act(page, number: str, action: str, label: str, *, fill: dict | None = None, select: dict | None = None):
+    """Open the case page, unfold the action's form, fill it, submit it; the page must confirm."""
+    page.goto(f"/cases/{number}/")
+    form = page.locator(f"#act-{action}")
+    expect(form.locator("summary")).to_contain_text(label)
+    form.locator("summary").click()
+    for field, option in (select or {}).items():
+        # By the text a user reads; unit names are indented by their depth in the tree.
+        box = form.get_by_label(field)
+        choice = box.locator("option").filter(has_text=re.compile(rf"^\s*{re.escape(option)}\s*$"))
+        box.select_option(value=choice.get_attribute("value"))
+    for field, text in (fill or {}).items():
+        form.get_by_label(field).fill(text)
+    form.get_by_role("button", name=label, exact=True).click()
+    expect(page.locator(".messages")).to_contain_text(f"已完成「{label}」")

@@ -4,7 +4,6 @@ expected to fail until app.css lets wide tables scroll inside their own box (see
 report of the browser tests); once fixed they pass, and the xfail must go."""
 import pytest
 
-from xinfang.core.services import case_transition
 from xinfang.petitions.services import petition_register
 
 from .support import CHROMIUM, CHROMIUM_MISSING, PHONE, VALID_ID, context_new, login

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from xinfang.core.models import Case
 
-from .support import CHROMIUM, CHROMIUM_MISSING, offered_actions, registration_fill
+from .support import CHROMIUM, CHROMIUM_MISSING, case_act, offered_actions, registration_fill
 
 pytestmark = [
     pytest.mark.slow,
@@ -17,21 +17,6 @@ pytestmark = [
 ]
 
 
-def act(page, number: str, action: str, label: str, *, fill: dict | None = None, select: dict | None = None):
-    """Open the case page, unfold the action's form, fill it, submit it; the page must confirm."""
-    page.goto(f"/cases/{number}/")
-    form = page.locator(f"#act-{action}")
-    expect(form.locator("summary")).to_contain_text(label)
-    form.locator("summary").click()
-    for field, option in (select or {}).items():
-        # By the text a user reads; unit names are indented by their depth in the tree.
-        box = form.get_by_label(field)
-        choice = box.locator("option").filter(has_text=re.compile(rf"^\s*{re.escape(option)}\s*$"))
-        box.select_option(value=choice.get_attribute("value"))
-    for field, text in (fill or {}).items():
-        form.get_by_label(field).fill(text)
-    form.get_by_role("button", name=label, exact=True).click()
-    expect(page.locator(".messages")).to_contain_text(f"已完成「{label}」")
 
 
 def expect_case(page, number: str, *, status: str, last_event: str, transition: str | None = None):
@@ -90,7 +75,7 @@ def test_a_petition_from_registration_to_conclusion(staff, tree):
     assert handler.goto(f"/cases/{number}/").status == 404
 
     # 交办 to 甲街道.
-    act(registrar, number, "assign", "交办", select={"目标单位": "甲街道"},
+    case_act(registrar, number, "assign", "交办", select={"目标单位": "甲街道"},
         fill={"说明": "请依法办理"})
     expect_case(registrar, number, status="已交办", last_event="交办", transition="已登记 → 已交办")
     expect(registrar.locator(".case-side")).to_contain_text("甲街道")
@@ -101,9 +86,9 @@ def test_a_petition_from_registration_to_conclusion(staff, tree):
     handler.goto(f"/cases/{number}/")
     offered = offered_actions(handler)
     assert "accept" in offered and not offered & {"assign", "approve_answer", "submit_answer"}
-    act(handler, number, "accept", "受理")
+    case_act(handler, number, "accept", "受理")
     expect_case(handler, number, status="已受理", last_event="受理", transition="已交办 → 已受理")
-    act(handler, number, "submit_answer", "提交处理意见", select={"处理结论": "支持"},
+    case_act(handler, number, "submit_answer", "提交处理意见", select={"处理结论": "支持"},
         fill={"查明事实与理由": "经查属实，路灯已修复。", "法律政策依据": "《城市道路照明管理规定》"})
     expect_case(handler, number, status="答复待审核", last_event="提交处理意见")
     expect(handler.locator(".answer")).to_contain_text("经查属实，路灯已修复。")
@@ -114,14 +99,14 @@ def test_a_petition_from_registration_to_conclusion(staff, tree):
     expect_in_worklist(reviewer, number)
     reviewer.goto(f"/cases/{number}/")
     assert {"approve_answer", "return_answer"} <= offered_actions(reviewer)
-    act(reviewer, number, "approve_answer", "审核通过并送达处理意见")
+    case_act(reviewer, number, "approve_answer", "审核通过并送达处理意见")
     expect_case(reviewer, number, status="已答复", last_event="审核通过并送达处理意见",
                 transition="答复待审核 → 已答复")
     expect(reviewer.locator(".answer")).to_contain_text("已通过")
 
     # The petitioner is not satisfied: the registrar records the request for 复查.
     expect_in_worklist(district, number, present=False)
-    act(registrar, number, "request_review", "申请复查", fill={"理由": "信访人不满意处理结果"})
+    case_act(registrar, number, "request_review", "申请复查", fill={"理由": "信访人不满意处理结果"})
     expect_case(registrar, number, status="复查申请", last_event="申请复查")
 
     # 示范区 reviews.
@@ -129,21 +114,21 @@ def test_a_petition_from_registration_to_conclusion(staff, tree):
     district.goto(f"/cases/{number}/")
     offered = offered_actions(district)
     assert "accept_review" in offered and "answer_review" not in offered
-    act(district, number, "accept_review", "受理复查")
+    case_act(district, number, "accept_review", "受理复查")
     expect_case(district, number, status="复查中", last_event="受理复查")
     assert "answer_review" in offered_actions(district)
-    act(district, number, "answer_review", "出具复查意见", select={"复查/复核结论": "维持原处理意见"},
+    case_act(district, number, "answer_review", "出具复查意见", select={"复查/复核结论": "维持原处理意见"},
         fill={"查明事实与理由": "原处理正确。", "法律政策依据": "信访工作条例第35条"})
     expect_case(district, number, status="已复查", last_event="出具复查意见")
 
     # Still not satisfied: 复核 by 示范市.
     expect_in_worklist(city, number, present=False)
-    act(registrar, number, "request_rereview", "申请复核", fill={"理由": "仍不满意复查意见"})
+    case_act(registrar, number, "request_rereview", "申请复核", fill={"理由": "仍不满意复查意见"})
     expect_case(registrar, number, status="复核申请", last_event="申请复核")
     expect_in_worklist(city, number)
-    act(city, number, "accept_rereview", "受理复核")
+    case_act(city, number, "accept_rereview", "受理复核")
     expect_case(city, number, status="复核中", last_event="受理复核")
-    act(city, number, "answer_rereview", "出具复核意见（终结）", select={"复查/复核结论": "维持原处理意见"},
+    case_act(city, number, "answer_rereview", "出具复核意见（终结）", select={"复查/复核结论": "维持原处理意见"},
         fill={"查明事实与理由": "维持复查意见。", "法律政策依据": "信访工作条例第36条"})
 
     # The end: 已终结, nothing more to do, gone from the worklist, the whole path in 办理经过.

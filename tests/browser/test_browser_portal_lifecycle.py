@@ -2,14 +2,13 @@
 submits on a phone; the registrar routes it, the street's handler answers, its reviewer
 approves, each in a browser of their own; the resident follows and rates 满意; the registrar
 closes it (办结), and the resident sees it closed."""
-import re
 
 import pytest
 from playwright.sync_api import expect
 
 from xinfang.core.models import Attachment, Case
 
-from .support import CHROMIUM, CHROMIUM_MISSING, PHONE, context_new, offered_actions
+from .support import CHROMIUM, CHROMIUM_MISSING, case_act, PHONE, context_new, offered_actions
 from .test_browser_portal import PNG, portal_follow, portal_submit
 
 pytestmark = [
@@ -19,20 +18,6 @@ pytestmark = [
 ]
 
 
-def act(page, number: str, action: str, label: str, *, fill: dict | None = None, select: dict | None = None):
-    """Open the case page, unfold the action's form, fill it, submit it; the page must confirm."""
-    page.goto(f"/cases/{number}/")
-    form = page.locator(f"#act-{action}")
-    expect(form.locator("summary")).to_contain_text(label)
-    form.locator("summary").click()
-    for field, option in (select or {}).items():
-        box = form.get_by_label(field)
-        choice = box.locator("option").filter(has_text=re.compile(rf"^\s*{re.escape(option)}\s*$"))
-        box.select_option(value=choice.get_attribute("value"))
-    for field, text in (fill or {}).items():
-        form.get_by_label(field).fill(text)
-    form.get_by_role("button", name=label, exact=True).click()
-    expect(page.locator(".messages")).to_contain_text(f"已完成「{label}」")
 
 
 def test_from_a_portal_submission_to_a_rated_closed_matter(chromium, server_url, staff, tree):
@@ -52,15 +37,15 @@ def test_from_a_portal_submission_to_a_rated_closed_matter(chromium, server_url,
     expect(registrar.locator(".badge-status")).to_have_text("已登记")
     expect(registrar.locator("main")).to_contain_text("路灯.png")
     assert {"assign", "accept", "decline"} <= offered_actions(registrar)
-    act(registrar, number, "assign", "交办", select={"目标单位": "甲街道"}, fill={"说明": "请依法办理"})
+    case_act(registrar, number, "assign", "交办", select={"目标单位": "甲街道"}, fill={"说明": "请依法办理"})
 
     # The street: accepted, answered, approved.
     handler = staff("handler_a")
-    act(handler, number, "accept", "受理")
-    act(handler, number, "submit_answer", "提交处理意见", select={"处理结论": "支持"},
+    case_act(handler, number, "accept", "受理")
+    case_act(handler, number, "submit_answer", "提交处理意见", select={"处理结论": "支持"},
         fill={"查明事实与理由": "经查属实，路灯线路老化，已更换。", "法律政策依据": "《城市道路照明管理规定》"})
     reviewer = staff("reviewer_a")
-    act(reviewer, number, "approve_answer", "审核通过并送达处理意见")
+    case_act(reviewer, number, "approve_answer", "审核通过并送达处理意见")
 
     # The resident follows on the phone: the answer is there; rates 满意.
     resident = context_new(chromium, server_url, viewport=PHONE)
@@ -81,7 +66,7 @@ def test_from_a_portal_submission_to_a_rated_closed_matter(chromium, server_url,
     registrar.goto(f"/cases/{number}/")
     expect(registrar.locator("ol.timeline > li").last.locator("strong")).to_have_text("评价")
     assert "close" in offered_actions(registrar)
-    act(registrar, number, "close", "办结", fill={"说明": "信访人满意，办结"})
+    case_act(registrar, number, "close", "办结", fill={"说明": "信访人满意，办结"})
     registrar.goto(f"/cases/{number}/")
     expect(registrar.locator(".case-head .badge-status")).to_have_text("已办结")
 
