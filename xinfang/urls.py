@@ -21,5 +21,10 @@ urlpatterns = [
     path("hazards/", include("xinfang.hazards.urls")),
     path("assessments/", include("xinfang.assessments.urls")),
     path("documents/", include("xinfang.documents.urls")),
+    path("emergencies/", include("xinfang.emergencies.urls")),
+    path("campaigns/", include("xinfang.campaigns.urls")),
+    path("meetings/", include("xinfang.meetings.urls")),
+    path("accountability/", include("xinfang.accountability.urls")),
+    path("community-board/", include("xinfang.community_board.urls")),
     path("", include("xinfang.web.urls")),
 ]

@@ -3,7 +3,8 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from . import assessments, cases, disputes, docs, documents, hazards, intake, public, search, stats
+from . import (accountability, assessments, campaigns, cases, community_board, disputes, docs, documents, emergencies,
+               hazards, intake, meetings, public, search, stats)
 from .errors import JsonParser, exception_handlers_install, request_validation_convert
 
 
@@ -35,4 +36,9 @@ api.add_router("", disputes.router)
 api.add_router("", hazards.router)
 api.add_router("", assessments.router)
 api.add_router("", documents.router)
+api.add_router("", emergencies.router)
+api.add_router("", campaigns.router)
+api.add_router("", meetings.router)
+api.add_router("", accountability.router)
+api.add_router("", community_board.router)
 api.add_router("", docs.router)

@@ -43,6 +43,11 @@ from xinfang.search.demo import similar_demo_corpus_plan
 from xinfang.assessments.demo import assessment_demo_plan
 from xinfang.disputes.demo import dispute_demo_plan
 from xinfang.hazards.demo import hazard_demo_plan
+from xinfang.emergencies.demo import emergencies_demo_plan
+from xinfang.campaigns.demo import campaigns_demo_plan
+from xinfang.meetings.demo import meetings_demo_plan
+from xinfang.accountability.demo import accountability_demo_plan
+from xinfang.community_board.demo import community_board_demo_plan
 from xinfang.intake.selectors import categories_suggest
 from xinfang.intake.services import routing_rules_demo_seed
 
@@ -1017,7 +1022,9 @@ class Builder:
         (each with a random source of its own, so the petitions' history is unchanged)."""
         users = {u.username: u for u in User.objects.all()}
         plans = []
-        for offset, plan in enumerate((dispute_demo_plan, hazard_demo_plan, assessment_demo_plan), start=2):
+        for offset, plan in enumerate((dispute_demo_plan, hazard_demo_plan, assessment_demo_plan, emergencies_demo_plan,
+                                        campaigns_demo_plan, meetings_demo_plan, accountability_demo_plan,
+                                        community_board_demo_plan), start=2):
             plans += plan(units=self.units, users=users, today=self.today, rng=random.Random(self.seed + offset))
         return plans
 

@@ -11,3 +11,6 @@ class SupervisionConfig(AppConfig):
 
         from .services import supervisions_lift_on_close
         case_write_hook_register(supervisions_lift_on_close)
+
+        from xinfang.web.case_sections import CaseSection, case_section_register
+        case_section_register(CaseSection(key="supervision", title="督办", url_name="supervision:case", order=10))

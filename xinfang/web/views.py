@@ -90,7 +90,7 @@ from .forms import (
 )
 from xinfang.disputes.models import ConfirmationResult, Performance, Track
 
-from .case_sections import case_kind_facts
+from .case_sections import case_kind_facts, case_sections_for
 from .rows import case_row, cases_with_row_data, status_label
 from .selectors import saved_filters_for
 from .services import saved_filter_delete, saved_filter_save
@@ -451,6 +451,7 @@ def _case_context(request, case: Case, *, unmask: bool = False, error: XinfangEr
         "just_registered": request.session.pop("just_registered", None) == case.number
         if request.method == "GET" else False,
         **case_kind_facts(user=user, case=case),
+        "case_sections": case_sections_for(user=user, case=case),
     }
 
 

@@ -1,0 +1,4 @@
+"""专项行动 endpoints. Handlers are thin: parse, call a service or selector, render."""
+from ninja import Router
+
+router = Router(tags=["专项行动"])
