@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from . import (accountability, assessments, campaigns, cases, community_board, disputes, docs, documents, emergencies,
+from . import (accountability, assessments, campaigns, cases, circulars, community_board, disputes, docs, documents, emergencies,
                hazards, intake, meetings, public, search, stats)
 from .errors import JsonParser, exception_handlers_install, request_validation_convert
 
@@ -41,4 +41,5 @@ api.add_router("", campaigns.router)
 api.add_router("", meetings.router)
 api.add_router("", accountability.router)
 api.add_router("", community_board.router)
+api.add_router("", circulars.router)
 api.add_router("", docs.router)

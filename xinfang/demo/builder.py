@@ -43,6 +43,7 @@ from xinfang.search.demo import similar_demo_corpus_plan
 from xinfang.assessments.demo import assessment_demo_plan
 from xinfang.disputes.demo import dispute_demo_plan
 from xinfang.hazards.demo import hazard_demo_plan
+from xinfang.supervision.demo import supervision_demo_plan
 from xinfang.emergencies.demo import emergencies_demo_plan
 from xinfang.campaigns.demo import campaigns_demo_plan
 from xinfang.meetings.demo import meetings_demo_plan
@@ -1024,7 +1025,7 @@ class Builder:
         plans = []
         for offset, plan in enumerate((dispute_demo_plan, hazard_demo_plan, assessment_demo_plan, emergencies_demo_plan,
                                         campaigns_demo_plan, meetings_demo_plan, accountability_demo_plan,
-                                        community_board_demo_plan), start=2):
+                                        community_board_demo_plan, supervision_demo_plan), start=2):
             plans += plan(units=self.units, users=users, today=self.today, rng=random.Random(self.seed + offset))
         return plans
 
