@@ -1,6 +1,8 @@
 """Statistics of a district-year: every indicator of xinfang/stats/indicators.py for one
-district over one year, with N cases loaded (default 100,000), against a plain COUNT(*)
-over the case table in the same process and run (the ratio is what compares across machines).
+district over one year with N cases received in that year (default 100,000) and as many in
+the year before (for 同比 and the backlog), against a plain COUNT(*) of the case table in
+the same process and run (the ratio is what compares across machines). Also the statistics
+page's breakdowns and trend, and the time `xinfang stats rebuild` takes over the 2N cases.
 
     .venv/bin/python bench/stats.py --db sqlite [--cases 100000] [--runs 3]
     .venv/bin/python bench/stats.py --db postgres
@@ -19,8 +21,9 @@ from django.utils import timezone
 from xinfang.core.models import Case, CaseUnit, Deadline, Event
 from xinfang.orgs.models import Unit, UnitLevel
 from xinfang.petitions.models import Petition
-from xinfang.stats.indicators import Scope, indicators_compute
-N = {cases}
+from xinfang.stats.indicators import Scope, indicators_compute, volume_by, volume_trend, VOLUME_DIMENSIONS
+from xinfang.stats.facts import stats_rebuild
+N = 2 * {cases}
 rng = random.Random(11)
 city = Unit.objects.create(name="示范市", short_code="SFS", level=UnitLevel.CITY)
 district = Unit.objects.create(name="示范区", short_code="SFQ", level=UnitLevel.DISTRICT, parent=city)
@@ -33,7 +36,7 @@ batch = 5000
 for first in range(0, N, batch):
     cases, plan = [], []
     for i in range(first, min(N, first + batch)):
-        received = start + dt.timedelta(days=rng.randint(0, 700))
+        received = start + dt.timedelta(days=rng.randint(0, 729))
         unit = units[i % 10]
         answered = rng.random() < 0.8
         accepted = received + dt.timedelta(days=rng.randint(1, 20))
@@ -71,6 +74,7 @@ for first in range(0, N, batch):
         Deadline.objects.bulk_create(dls, batch_size=2000)
         Event.objects.bulk_create(evs, batch_size=2000)
         CaseUnit.objects.bulk_create(links, batch_size=2000)
+t = time.perf_counter(); stats_rebuild(); rebuild = (time.perf_counter() - t) * 1000
 with connection.cursor() as cur: cur.execute("ANALYZE")
 scope = Scope(start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31), unit=district)
 indicators_compute(scope=scope)  # warm
@@ -85,7 +89,12 @@ def count_all():
 full = timed(lambda: indicators_compute(scope=scope), 5)
 street = timed(lambda: indicators_compute(scope=Scope(start=scope.start, end=scope.end, unit=units[3])), 5)
 count = timed(count_all, 5)
-print(full, street, count, Case.objects.count())
+def page():
+    for d in VOLUME_DIMENSIONS: volume_by(scope=scope, dimension=d)
+    volume_trend(scope=scope)
+breakdowns = timed(page, 5)
+year = Case.objects.filter(received_date__year=2026).count()
+print(full, street, count, breakdowns, rebuild, Case.objects.count(), year)
 '''
 
 
@@ -102,12 +111,15 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     runs = [one_run(args.db, args.cases, run) for run in range(args.runs)]
-    full, street, count = (h.median([r[i] for r in runs]) for i in range(3))
+    full, street, count, breakdowns, rebuild = (h.median([r[i] for r in runs]) for i in range(5))
     print(f"$ {h.command_line()}")
-    print(f"database: {args.db}; {int(runs[0][3])} cases over 2 years, 10 streets; all {14} indicators of a year; "
-          f"median of 5 calls per run, medians of {args.runs} runs")
+    print(f"database: {args.db}; {int(runs[0][5])} cases over 2 years ({int(runs[0][6])} in the year measured), "
+          f"10 streets; every petition indicator of the year; median of 5 calls per run, medians of {args.runs} runs")
     print(f"district-year: {full:.1f} ms ({full / count:.1f}× a COUNT(*) of the case table, {count:.1f} ms)")
     print(f"street-year:   {street:.1f} ms ({street / count:.1f}× the COUNT(*))")
+    print(f"breakdowns (7 dimensions) and the monthly trend of the district-year: {breakdowns:.1f} ms "
+          f"({breakdowns / count:.1f}× the COUNT(*))")
+    print(f"xinfang stats rebuild over all the cases: {rebuild / 1000:.1f} s")
 
 
 if __name__ == "__main__":

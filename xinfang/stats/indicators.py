@@ -11,13 +11,14 @@ Which unit a case counts under depends on the stage the figure judges:
 - backlog counts under the unit that holds the matter now (责任单位).
 A unit's figure covers its whole subtree (a district includes its streets).
 """
+import contextvars
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from xinfang.core.models import Case, Deadline, Event
 from xinfang.orgs.models import Unit
@@ -169,10 +170,54 @@ def _rate(key: str, numerator: QuerySet, denominator: QuerySet) -> Figure:
     return _figure(key, value=percent(num, den), numerator=num, denominator=den)
 
 
+# --- the fast path: roll-ups kept on every write (stats/facts.py) --------------------------
+# The case sets above stay the definitions (drill-down lists, tests); the figures are read
+# from the roll-ups, which equal them (stats/tests/test_rollups.py).
+
+_PERIOD_MEASURES = ("intake", "repeat", "skip", "acceptance_due", "acceptance_met", "handling_due", "handling_met",
+                    "handling_due_first", "handling_met_first", "answered", "answered_extended", "rating")
+_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("stats_memo", default=None)
+
+
+def _units(scope: Scope):
+    return unit_subtree_ids(unit=scope.unit) if scope.unit is not None else None
+
+
+def _memoised(key: tuple, compute: Callable[[], object]):
+    """Within one indicators_compute, the shared sums are read once."""
+    memo = _memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _sums(scope: Scope) -> dict[tuple, tuple[int, int]]:
+    """Every measure of the period under the scope's subtree: {(measure, dim): (n, total)}."""
+    from .facts import rollup_sums
+    return _memoised(("sums", scope), lambda: rollup_sums(
+        start=scope.start, end=scope.end, unit_ids=_units(scope), measures=_PERIOD_MEASURES,
+        where=Q(dim="") | Q(measure="rating")))
+
+
+def _n(scope: Scope, measure: str, dim: str = "") -> int:
+    return _sums(scope).get((measure, dim), (0, 0))[0]
+
+
+def _total(scope: Scope, measure: str, dim: str = "") -> int:
+    return _sums(scope).get((measure, dim), (0, 0))[1]
+
+
+def _rate_of(key: str, scope: Scope, numerator: str, denominator: str) -> Figure:
+    num, den = _n(scope, numerator), _n(scope, denominator)
+    return _figure(key, value=percent(num, den), numerator=num, denominator=den)
+
+
 # Volume ---------------------------------------------------------------------------------
 
 def _volume_batches(scope: Scope) -> Figure:
-    now, before = registered_in(scope).count(), registered_in(scope.last_year()).count()
+    now, before = _n(scope, "intake"), _n(scope.last_year(), "intake")
     return _figure("volume_batches", value=now, previous=before, change_pct=change(now, before))
 
 
@@ -181,12 +226,8 @@ indicator("volume_batches", "信访总量（批次）", "批",
           "同比：与上年同期比较的增减百分比。")((_volume_batches, lambda s, part: registered_in(s)))
 
 
-def _persons(qs: QuerySet[Case]) -> int:
-    return qs.aggregate(n=Sum("petition__person_count"))["n"] or 0
-
-
 def _volume_persons(scope: Scope) -> Figure:
-    now, before = _persons(registered_in(scope)), _persons(registered_in(scope.last_year()))
+    now, before = _total(scope, "intake"), _total(scope.last_year(), "intake")
     return _figure("volume_persons", value=now, previous=before, change_pct=change(now, before))
 
 
@@ -208,46 +249,42 @@ VOLUME_DIMENSIONS = {
 
 
 def volume_by(*, scope: Scope, dimension: str) -> list[dict]:
-    """Batches and person-times of the period by one dimension, largest first."""
+    """Batches and person-times of the period by one dimension, largest first (from the
+    roll-ups: the intake measure carries each breakdown as a dimension value)."""
+    from xinfang.core.models import Category
     from xinfang.petitions.models import ClaimType, ReceptionLevel
+
+    from .facts import rollup_sums
     if dimension not in VOLUME_DIMENSIONS:
         from xinfang.core.errors import ValidationFailed
         raise ValidationFailed(f"没有名为「{dimension}」的统计维度。", field="dimension")
-    qs = registered_in(scope)
-    if dimension == "category":
-        rows = _volume_by_category(qs)
+    if dimension == "unit":
+        sums = rollup_sums(start=scope.start, end=scope.end, unit_ids=_units(scope), measures=("intake",),
+                           by=("unit_id",), where=Q(dim=""))
+        raw = {str(unit_id): v for (unit_id,), v in sums.items()}
     else:
-        _, column = VOLUME_DIMENSIONS[dimension]
-        rows = [{"value": r[column], "batches": r["batches"], "persons": r["persons"] or 0}
-                for r in qs.values(column).annotate(batches=Count("pk"), persons=Sum("petition__person_count"))]
-        names = {"channel": dict(Channel.choices), "claim_type": dict(ClaimType.choices),
-                 "reception_level": dict(ReceptionLevel.choices)}.get(dimension, {})
-        for r in rows:
-            r["label"] = names.get(r["value"], r["value"] or "（未填）")
+        prefix = f"{dimension}:"
+        sums = rollup_sums(start=scope.start, end=scope.end, unit_ids=_units(scope), measures=("intake",),
+                           by=("dim",), where=Q(dim__startswith=prefix))
+        raw = {dim[len(prefix):]: v for (dim,), v in sums.items()}
+    raw = {k: v for k, v in raw.items() if v[0]}
+    if dimension in ("unit", "handling_unit", "place"):
+        names = dict(Unit.objects.filter(pk__in=[int(k) for k in raw if k.isdigit()]).values_list("pk", "name"))
+        values = {k: names.get(int(k)) if k.isdigit() else None for k in raw}
+        labels = {k: v or "（未填）" for k, v in values.items()}
+    elif dimension == "category":
+        names = dict(Category.objects.filter(pk__in=[int(k) for k in raw if k.isdigit() and k != "0"])
+                     .values_list("pk", "name"))
+        values = {k: int(k) if k.isdigit() and int(k) in names else None for k in raw}
+        labels = {k: names.get(values[k], "（未分类）") for k in raw}
+    else:
+        choices = {"channel": dict(Channel.choices), "claim_type": dict(ClaimType.choices),
+                   "reception_level": dict(ReceptionLevel.choices)}[dimension]
+        values = {k: k or None for k in raw}
+        labels = {k: choices.get(k, k or "（未填）") for k in raw}
+    rows = [{"value": values[k], "label": labels[k], "batches": n, "persons": t} for k, (n, t) in raw.items()]
     rows.sort(key=lambda r: (-r["batches"], str(r["label"])))
     return rows
-
-
-def _volume_by_category(qs: QuerySet[Case]) -> list[dict]:
-    """By first-level category: each case's category is counted under its top ancestor."""
-    from xinfang.core.models import Category
-    per_category = qs.values("category_id").annotate(batches=Count("pk"), persons=Sum("petition__person_count"))
-    categories = {c.pk: c for c in Category.objects.all()}
-
-    def root(pk):
-        c = categories.get(pk)
-        while c is not None and c.parent_id is not None:
-            c = categories.get(c.parent_id)
-        return c
-
-    totals: dict = {}
-    for r in per_category:
-        c = root(r["category_id"])
-        key = c.pk if c else None
-        t = totals.setdefault(key, {"value": key, "label": c.name if c else "（未分类）", "batches": 0, "persons": 0})
-        t["batches"] += r["batches"]
-        t["persons"] += r["persons"] or 0
-    return list(totals.values())
 
 
 # Handling ---------------------------------------------------------------------------------
@@ -268,13 +305,12 @@ def _first_on_time(scope: Scope, part: str) -> QuerySet[Case]:
 indicator("on_time_rate", "按期办结率", "%",
           "办理期限（60日，含批准的延期、扣除中止时间）届满日落在期间内的信访事项中，"
           "在届满日或之前出具处理意见的比例；按承办单位统计。")(
-    (lambda s: _rate("on_time_rate", _on_time(s, "numerator"), _on_time(s, "denominator")), _on_time))
+    (lambda s: _rate_of("on_time_rate", s, "handling_met", "handling_due"), _on_time))
 
 indicator("first_on_time_rate", "初信初访按期办结率", "%",
           "办理期限届满日落在期间内的初信初访事项（信访人此前没有提出过信访）中，"
           "在届满日或之前出具处理意见的比例；按承办单位统计。")(
-    (lambda s: _rate("first_on_time_rate", _first_on_time(s, "numerator"), _first_on_time(s, "denominator")),
-     _first_on_time))
+    (lambda s: _rate_of("first_on_time_rate", s, "handling_met_first", "handling_due_first"), _first_on_time))
 
 
 def _assigned_closed(scope: Scope, part: str) -> QuerySet[Case]:
@@ -282,16 +318,29 @@ def _assigned_closed(scope: Scope, part: str) -> QuerySet[Case]:
     return qs.filter(_answered_by(scope.end)) if part == "numerator" else qs
 
 
+def _assigned_closed_figure(scope: Scope) -> Figure:
+    """Two dates (received in the period, answered by its end): read from the facts, on
+    their (kind, channel, received) index."""
+    from .models import CaseFact
+    facts = CaseFact.objects.filter(kind=scope.kind, channel=Channel.HIGHER, received__range=(scope.start, scope.end))
+    if scope.unit is not None:
+        facts = facts.filter(registered_unit_id__in=_units(scope))
+    row = facts.aggregate(den=Count("pk"), num=Count("pk", filter=Q(handling_stopped__lte=scope.end)
+                                                     | Q(closed__lte=scope.end)))
+    return _figure("assigned_closed_rate", value=percent(row["num"], row["den"]), numerator=row["num"],
+                   denominator=row["den"])
+
+
 indicator("assigned_closed_rate", "上级交办件办结率", "%",
           "期间内收到的上级交办信访事项中，到期末已出具处理意见或已办结（含不予受理、转送办结、并案）的比例；"
           "按接收交办的登记单位统计。")(
-    (lambda s: _rate("assigned_closed_rate", _assigned_closed(s, "numerator"), _assigned_closed(s, "denominator")),
-     _assigned_closed))
+    (_assigned_closed_figure, _assigned_closed))
 
 
 def _leader_received(scope: Scope, part: str) -> QuerySet[Case]:
-    days = ReceptionDay.objects.filter(date__range=(scope.start, scope.end), cases=OuterRef("pk"))
-    qs = _cases(scope, "owner_unit").filter(Exists(days))
+    # From the reception days of the period (few) to their cases, not every case to its days.
+    received = ReceptionDay.cases.through.objects.filter(receptionday__date__range=(scope.start, scope.end))
+    qs = _cases(scope, "owner_unit").filter(pk__in=received.values("case_id"))
     return qs.filter(_answered_by(scope.end)) if part == "numerator" else qs
 
 
@@ -312,9 +361,7 @@ def _acceptance_on_time(scope: Scope, part: str) -> QuerySet[Case]:
 indicator("acceptance_on_time_rate", "按期受理率", "%",
           "受理告知期限（收到之日起15日）届满日落在期间内的事项中，在届满日或之前作出受理、"
           "不予受理、转送或并案决定的比例；按登记单位统计。")(
-    (lambda s: _rate("acceptance_on_time_rate", _acceptance_on_time(s, "numerator"),
-                     _acceptance_on_time(s, "denominator")),
-     _acceptance_on_time))
+    (lambda s: _rate_of("acceptance_on_time_rate", s, "acceptance_met", "acceptance_due"), _acceptance_on_time))
 
 
 def _answered_in(scope: Scope) -> QuerySet[Deadline]:
@@ -324,11 +371,9 @@ def _answered_in(scope: Scope) -> QuerySet[Deadline]:
 
 
 def _answer_days(scope: Scope) -> Figure:
-    rows = _answered_in(scope).filter(case__in=_handled(scope).values("pk")).values_list(
-        "case__received_date", "stopped_on")
-    days = [(stopped - received).days for received, stopped in rows]
-    value = (Decimal(sum(days)) / len(days)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if days else None
-    return _figure("answer_days_avg", value=value, numerator=sum(days), denominator=len(days))
+    count, days = _n(scope, "answered"), _total(scope, "answered")
+    value = (Decimal(days) / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if count else None
+    return _figure("answer_days_avg", value=value, numerator=days, denominator=count)
 
 
 indicator("answer_days_avg", "平均答复用时", "天",
@@ -343,7 +388,7 @@ def _extended(scope: Scope, part: str) -> QuerySet[Case]:
 
 indicator("extension_share", "延期办理占比", "%",
           "期间内出具处理意见的事项中，办理期限经批准延长的比例；按承办单位统计。")(
-    (lambda s: _rate("extension_share", _extended(s, "numerator"), _extended(s, "denominator")), _extended))
+    (lambda s: _rate_of("extension_share", s, "answered_extended", "answered"), _extended))
 
 
 # Intake quality ---------------------------------------------------------------------------
@@ -355,7 +400,7 @@ def _repeats(scope: Scope, part: str) -> QuerySet[Case]:
 
 indicator("repeat_share", "重复信访占比", "%",
           "期间内收到的事项中，被认定为此前同一事项的重复信访（并入原事项）的比例；按登记单位统计。")(
-    (lambda s: _rate("repeat_share", _repeats(s, "numerator"), _repeats(s, "denominator")), _repeats))
+    (lambda s: _rate_of("repeat_share", s, "repeat", "intake"), _repeats))
 
 
 def _skipped(scope: Scope, part: str) -> QuerySet[Case]:
@@ -365,7 +410,7 @@ def _skipped(scope: Scope, part: str) -> QuerySet[Case]:
 
 indicator("skip_level_share", "越级信访占比", "%",
           "期间内收到的事项中，越过有权处理的本级或上一级机关提出的比例；按登记单位统计。")(
-    (lambda s: _rate("skip_level_share", _skipped(s, "numerator"), _skipped(s, "denominator")), _skipped))
+    (lambda s: _rate_of("skip_level_share", s, "skip", "intake"), _skipped))
 
 
 def _backlog(scope: Scope, part: str) -> QuerySet[Case]:
@@ -376,10 +421,25 @@ def _backlog(scope: Scope, part: str) -> QuerySet[Case]:
     return qs.filter(closed_at__lt=_end_of(scope.end)) if part == "numerator" else qs
 
 
+def _backlog_figure(scope: Scope) -> Figure:
+    """Open at the start = created before it − closed before it (roll-ups since the first
+    day); cleared = closed in the period among those created before it (the facts' index)."""
+    from .facts import rollup_sums
+    from .models import CaseFact
+    before = rollup_sums(start=dt.date(1900, 1, 1), end=scope.start - dt.timedelta(days=1), unit_ids=_units(scope),
+                         measures=("created", "closed"), by=("measure",))
+    den = before.get(("created",), (0, 0))[0] - before.get(("closed",), (0, 0))[0]
+    facts = CaseFact.objects.filter(kind=scope.kind, closed__range=(scope.start, scope.end), created__lt=scope.start)
+    if scope.unit is not None:
+        facts = facts.filter(owner_unit_id__in=_units(scope))
+    num = facts.count()
+    return _figure("backlog_cleared_rate", value=percent(num, den), numerator=num, denominator=den)
+
+
 indicator("backlog_cleared_rate", "积案化解率", "%",
           "期初（期间第一日零时）仍未办结的事项中，到期末已办结（办结、终结、不予受理、转送办结或并案）的比例；"
           "按目前的责任单位统计。")(
-    (lambda s: _rate("backlog_cleared_rate", _backlog(s, "numerator"), _backlog(s, "denominator")), _backlog))
+    (_backlog_figure, _backlog))
 
 
 # Satisfaction ---------------------------------------------------------------------------------
@@ -393,10 +453,7 @@ def ratings_in(scope: Scope) -> QuerySet[Event]:
 
 
 def satisfaction_counts(scope: Scope) -> dict[str, int]:
-    counts = {level: 0 for level in Satisfaction.values}
-    for row in ratings_in(scope).values("payload__level").annotate(n=Count("pk")):
-        counts[row["payload__level"]] = row["n"]
-    return counts
+    return {level: _n(scope, "rating", level) for level in Satisfaction.values}
 
 
 def _satisfaction(key: str, levels: tuple[str, ...]) -> Callable[[Scope], Figure]:
@@ -434,12 +491,15 @@ for _key, _label, _levels, _text in [
 
 def volume_trend(*, scope: Scope) -> list[dict]:
     """Batches and person-times per month of the period, beside the same month last year."""
-    from django.db.models.functions import TruncMonth
+    from .facts import rollup_sums
 
     def per_month(s: Scope) -> dict:
-        rows = (registered_in(s).annotate(month=TruncMonth("received_date")).values("month")
-                .annotate(batches=Count("pk"), persons=Sum("petition__person_count")))
-        return {(r["month"].year, r["month"].month): (r["batches"], r["persons"] or 0) for r in rows}
+        out: dict = {}
+        for (day,), (n, t) in rollup_sums(start=s.start, end=s.end, unit_ids=_units(s), measures=("intake",),
+                                          by=("day",), where=Q(dim="")).items():
+            b, p = out.get((day.year, day.month), (0, 0))
+            out[(day.year, day.month)] = (b + n, p + t)
+        return out
 
     now, before = per_month(scope), per_month(scope.last_year())
     out, year, month = [], scope.start.year, scope.start.month
@@ -471,8 +531,12 @@ def indicators_of(kind: str) -> list[Indicator]:
 
 
 def indicators_compute(*, scope: Scope) -> list[Figure]:
-    """Every indicator of the scope's kind."""
-    return [ind.compute(scope) for ind in indicators_of(scope.kind)]
+    """Every indicator of the scope's kind (the sums they share read once)."""
+    token = _memo.set({})
+    try:
+        return [ind.compute(scope) for ind in indicators_of(scope.kind)]
+    finally:
+        _memo.reset(token)
 
 
 def indicator_cases(*, key: str, scope: Scope, part: str = "numerator") -> QuerySet[Case]:

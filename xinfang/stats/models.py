@@ -31,3 +31,63 @@ class AssessmentWeight(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} × {self.weight}"
+
+
+class CaseFact(models.Model):
+    """One row per petition: the columns its figures are read from, kept by the case write
+    hook (stats.facts) in the writing transaction, so a figure never disagrees with a
+    committed case. The facts also feed the roll-ups (StatRollup)."""
+
+    case = models.OneToOneField("core.Case", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)
+    registered_unit_id = models.IntegerField()
+    owner_unit_id = models.IntegerField()
+    handling_unit_id = models.IntegerField(default=0)      # 0: none yet
+    place_unit_id = models.IntegerField(default=0)
+    category_root_id = models.IntegerField(default=0)
+    received = models.DateField()
+    created = models.DateField()
+    closed = models.DateField(null=True)
+    persons = models.IntegerField(default=1)
+    channel = models.CharField(max_length=10, blank=True)
+    claim_type = models.CharField(max_length=12, blank=True)
+    reception_level = models.CharField(max_length=10, blank=True)
+    is_first = models.BooleanField(default=False)
+    is_skip = models.BooleanField(default=False)
+    is_repeat = models.BooleanField(default=False)
+    extended = models.BooleanField(default=False)
+    acceptance_due = models.DateField(null=True)
+    acceptance_stopped = models.DateField(null=True)
+    handling_due = models.DateField(null=True)
+    handling_stopped = models.DateField(null=True)
+    ratings = models.JSONField(default=list)                # [[day, level], …] in the order given
+
+    class Meta:
+        indexes = [
+            # 上级交办件办结率: the higher-assigned matters received in a period
+            models.Index(fields=["kind", "channel", "received"], name="casefact_channel_received"),
+            # 积案化解率: the matters closed in a period
+            models.Index(fields=["kind", "closed", "created"], name="casefact_closed_created"),
+        ]
+
+
+class StatRollup(models.Model):
+    """Additive counts of the figures, per (measure, dimension value, unit, day) and per month:
+    `n` matters and `total` (person-times, days). Kept exactly by applying each write's change
+    of contributions (stats.facts), and rebuilt by `xinfang stats rebuild`. A figure for any
+    period sums the months it covers whole and the days at its edges."""
+
+    DAY, MONTH = "D", "M"
+
+    kind = models.CharField(max_length=20)
+    grain = models.CharField(max_length=1)
+    day = models.DateField()                                # the day, or the month's first day
+    unit_id = models.IntegerField()                         # 0: no unit (e.g. not yet handled)
+    measure = models.CharField(max_length=30)
+    dim = models.CharField(max_length=40, default="", blank=True)
+    n = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "grain", "day", "unit_id", "measure", "dim"],
+                                               name="statrollup_key")]
