@@ -134,7 +134,18 @@ def contributions(fact: dict | None) -> Counter:
         add("rating", handler, day, dim=level)
     add("created", owner, fact["created"])
     add("closed", owner, fact["closed"])
+    # The two-date figures, for periods of whole months: the second date's month as dimension.
+    closed = _as_date(fact["closed"])
+    if closed is not None:
+        add("closed_from", owner, closed, dim=month_key(_as_date(fact["created"])))
+    if fact["channel"] == "higher":
+        answered = min((d for d in (stopped, closed) if d is not None), default=None)
+        add("higher_answered", reg, answered, dim=month_key(_as_date(received)))
     return out
+
+
+def month_key(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 def _normal(fact: dict) -> dict:
@@ -180,7 +191,10 @@ def case_fact_refresh(*, case_id: int) -> None:
     delta = contributions(fresh)
     delta.subtract(contributions(stored))
     _rollups_add(_rows(delta))
-    CaseFact.objects.update_or_create(case_id=case_id, defaults=fresh)
+    if stored is None:
+        CaseFact.objects.create(case_id=case_id, **fresh)
+    else:
+        CaseFact.objects.filter(case_id=case_id).update(**fresh)
 
 
 def case_fact_on_write(*, case, event) -> None:
@@ -239,6 +253,10 @@ def rollup_sums(*, kind: str = KIND, start: dt.date, end: dt.date, unit_ids: Ite
         qs = qs.filter(unit_id__in=unit_ids)
     return {tuple(r[f] for f in by): (r["n"] or 0, r["t"] or 0)
             for r in qs.values(*by).annotate(n=Sum("n"), t=Sum("total"))}
+
+
+def month_aligned(start: dt.date, end: dt.date) -> bool:
+    return start.day == 1 and _next_month(end) - dt.timedelta(days=1) == end
 
 
 def first_of(day: dt.date) -> dt.date:

@@ -321,7 +321,18 @@ def _assigned_closed(scope: Scope, part: str) -> QuerySet[Case]:
 def _assigned_closed_figure(scope: Scope) -> Figure:
     """Two dates (received in the period, answered by its end): read from the facts, on
     their (kind, channel, received) index."""
+    from .facts import month_aligned, month_key, rollup_sums
     from .models import CaseFact
+    if month_aligned(scope.start, scope.end):
+        # Whole months: received in the period ⇔ its month is; answered by the end ⇔ answered
+        # in the period (never before it was received).
+        den = rollup_sums(
+            start=scope.start, end=scope.end, unit_ids=_units(scope), measures=("intake",), by=("measure",),
+            where=Q(dim=f"channel:{Channel.HIGHER}")).get(("intake",), (0, 0))[0]
+        num = rollup_sums(start=scope.start, end=scope.end, unit_ids=_units(scope), measures=("higher_answered",),
+                          by=("measure",), where=Q(dim__gte=month_key(scope.start), dim__lte=month_key(scope.end))
+                          ).get(("higher_answered",), (0, 0))[0]
+        return _figure("assigned_closed_rate", value=percent(num, den), numerator=num, denominator=den)
     facts = CaseFact.objects.filter(kind=scope.kind, channel=Channel.HIGHER, received__range=(scope.start, scope.end))
     if scope.unit is not None:
         facts = facts.filter(registered_unit_id__in=_units(scope))
@@ -424,15 +435,21 @@ def _backlog(scope: Scope, part: str) -> QuerySet[Case]:
 def _backlog_figure(scope: Scope) -> Figure:
     """Open at the start = created before it − closed before it (roll-ups since the first
     day); cleared = closed in the period among those created before it (the facts' index)."""
-    from .facts import rollup_sums
+    from .facts import month_key, rollup_sums
     from .models import CaseFact
     before = rollup_sums(start=dt.date(1900, 1, 1), end=scope.start - dt.timedelta(days=1), unit_ids=_units(scope),
                          measures=("created", "closed"), by=("measure",))
     den = before.get(("created",), (0, 0))[0] - before.get(("closed",), (0, 0))[0]
-    facts = CaseFact.objects.filter(kind=scope.kind, closed__range=(scope.start, scope.end), created__lt=scope.start)
-    if scope.unit is not None:
-        facts = facts.filter(owner_unit_id__in=_units(scope))
-    num = facts.count()
+    if scope.start.day == 1:
+        # From the first of a month: created before the period ⇔ created in an earlier month.
+        num = rollup_sums(start=scope.start, end=scope.end, unit_ids=_units(scope), measures=("closed_from",),
+                          by=("measure",), where=Q(dim__lt=month_key(scope.start))).get(("closed_from",), (0, 0))[0]
+    else:
+        facts = CaseFact.objects.filter(kind=scope.kind, closed__range=(scope.start, scope.end),
+                                        created__lt=scope.start)
+        if scope.unit is not None:
+            facts = facts.filter(owner_unit_id__in=_units(scope))
+        num = facts.count()
     return _figure("backlog_cleared_rate", value=percent(num, den), numerator=num, denominator=den)
 
 
