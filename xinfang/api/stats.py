@@ -3,13 +3,23 @@ as the statistics page (both read xinfang/stats/indicators.py)."""
 import datetime as dt
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema
 
 from xinfang.core import clock
 from xinfang.core.errors import ValidationFailed
-from xinfang.stats.indicators import (KIND, KINDS, VOLUME_DIMENSIONS, indicator_compute, indicators_compute, volume_by,
-                                      volume_trend)
+from xinfang.stats.indicators import (
+    KIND,
+    KINDS,
+    VOLUME_DIMENSIONS,
+    indicator_compute,
+    indicators_compute,
+    volume_by,
+    volume_trend,
+)
+from xinfang.stats.report import report_period_parse, stats_report_xlsx
+from xinfang.stats.report_pdf import report_made_by, stats_report_pdf
 from xinfang.stats.selectors import stats_scope_for
 
 from .auth import STAFF_AUTH
@@ -23,6 +33,9 @@ class StatsQuery(Schema):
     start: dt.date | None = Field(None, title="开始日期", description="默认：本年1月1日")
     end: dt.date | None = Field(None, title="结束日期", description="默认：今天（含）")
     unit: int | None = Field(None, title="单位", description="单位 id，统计该单位及其下级；默认：本人可查看的全部范围")
+    period: str | None = Field(None, title="报表期间",
+                               description="年（2026）、季度（2026-Q3）或月份（2026-10）；给出时代替开始、结束日期，"
+                                           "尚未结束的期间统计到今天")
     kind: str = Field(KIND, title="统计类别",
                       description="；".join(f"{k}：{v}" for k, v in KINDS.items()) + "。总量分组与按月趋势只有信访")
 
@@ -79,8 +92,9 @@ class TrendOut(Schema):
 
 
 def _scope(request, q: StatsQuery):
-    return stats_scope_for(user=request.auth, start=q.start, end=q.end, unit_id=q.unit, today=clock.today(),
-                           kind=q.kind)
+    today = clock.today()
+    start, end = report_period_parse(q.period, today=today) if q.period else (q.start, q.end)
+    return stats_scope_for(user=request.auth, start=start, end=end, unit_id=q.unit, today=today, kind=q.kind)
 
 
 def _petition_scope(request, q: StatsQuery):
@@ -123,3 +137,38 @@ def stats_volume(request: HttpRequest, q: Query[StatsQuery],
 def stats_trend(request: HttpRequest, q: Query[StatsQuery]):
     scope = _petition_scope(request, q)
     return {"scope": _scope_out(scope), "items": volume_trend(scope=scope)}
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILE_DOC = {"responses": {"200": {"description": "统计报表文件", "content": {
+    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+    XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}}
+
+
+def _report_file(data: bytes, *, scope, extension: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{KINDS[scope.kind]}统计_{scope.start:%Y%m%d}-{scope.end:%Y%m%d}.{extension}")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.get("/stats/report.xlsx", response={200: None, **READ_ERRORS}, summary="统计报表（xlsx）",
+            url_name="stats_report_xlsx", openapi_extra=FILE_DOC)
+def stats_report_xlsx_endpoint(request: HttpRequest, q: Query[StatsQuery]):
+    """月报、季报、年报（period）或任意期间的统计报表：主要指标及口径、总量分组（合计为 SUM 公式）、按月趋势，
+    以及矛盾纠纷、安全隐患、稳评的主要指标；kind 为其他类别时只含该类别的指标。"""
+    scope = _scope(request, q)
+    return _report_file(stats_report_xlsx(scope=scope, generated_at=clock.now()), scope=scope, extension="xlsx",
+                        content_type=XLSX_TYPE)
+
+
+@router.get("/stats/report.pdf", response={200: None, **READ_ERRORS}, summary="统计报表（PDF）",
+            url_name="stats_report_pdf", openapi_extra=FILE_DOC)
+def stats_report_pdf_endpoint(request: HttpRequest, q: Query[StatsQuery]):
+    """与 xlsx 同一内容的打印版统计报表（A4）：标题、统计范围与期间、制表日期，各项指标及口径，总量及同比、
+    按月批次图表，分组构成，矛盾纠纷、安全隐患、稳评的主要指标。"""
+    scope = _scope(request, q)
+    pdf = stats_report_pdf(scope=scope, generated_at=clock.now(), made_by=report_made_by(request.auth))
+    return _report_file(pdf, scope=scope,
+                        extension="pdf", content_type="application/pdf")

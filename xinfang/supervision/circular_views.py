@@ -16,6 +16,7 @@ from xinfang.orgs.models import Unit
 
 from .circulars import (
     circular_areas_for,
+    circular_draft,
     circular_file,
     circular_get_for,
     circular_issue,
@@ -59,7 +60,7 @@ def circular_new(request):
     last_month_end = first_of_month - dt.timedelta(days=1)
     form = {"start": last_month_end.replace(day=1).isoformat(), "end": last_month_end.isoformat(),
             "area": str(areas[0].pk) if areas else ""}
-    error = field = None
+    error = field = draft = None
     status = 200
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in ("start", "end", "area")}
@@ -68,19 +69,23 @@ def circular_new(request):
             area = Unit.objects.filter(pk=int(form["area"])).first()
             if area is None:
                 raise Http404("单位不存在，或不在您可查看的范围内。")
+        # 预览: the draft as it would be issued now (not stored, not numbered); 发布: issue it.
+        act = circular_draft if request.POST.get("preview") else circular_issue
         try:
-            circular = circular_issue(actor=request.user, area=area, start=_date(form["start"]),
-                                      end=_date(form["end"]))
+            result = act(actor=request.user, area=area, start=_date(form["start"]), end=_date(form["end"]))
         except NotFound as exc:
             raise Http404(exc.message) from None
         except XinfangError as exc:
             error, field, status = exc.message, getattr(exc, "field", None), 400
         else:
-            messages.success(request, f"已发布通报 {circular.number}。")
-            return redirect("circulars:detail", circular_id=circular.pk)
+            if act is circular_draft:
+                draft = result
+            else:
+                messages.success(request, f"已发布通报 {result.number}。")
+                return redirect("circulars:detail", circular_id=result.pk)
     return render(request, "supervision/circular_new.html",
-                  {"form": form, "areas": areas, "error": error, "field": field, "nav": "supervision"},
-                  status=status)
+                  {"form": form, "areas": areas, "error": error, "field": field, "draft": draft,
+                   "nav": "supervision"}, status=status)
 
 
 def _circular(request, circular_id: int):

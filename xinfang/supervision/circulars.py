@@ -33,7 +33,7 @@ from xinfang.core.models import Deadline
 from xinfang.core.services import case_number_next
 from xinfang.documents.content import DocumentContent, date_cn
 from xinfang.documents.render import TYPE_BY_FORMAT, docx_render, pdf_render
-from xinfang.documents.services import document_unit_abbreviations, document_red_head
+from xinfang.documents.services import document_red_head, document_unit_abbreviations
 from xinfang.orgs.models import Unit, User
 from xinfang.orgs.selectors import unit_subtree_ids
 from xinfang.stats.indicators import INDICATORS, Scope, indicator_compute
@@ -238,33 +238,55 @@ def circular_paragraphs(*, facts: dict, issuer: str) -> list[str]:
     return out
 
 
-# --- issuing --------------------------------------------------------------------------------
+# --- drafting and issuing ---------------------------------------------------------------------
+
+DRAFT_NUMBER = "（发布时编号）"
+
+
+def _issue_check(*, actor: User, area: Unit | None, start: dt.date | None, end: dt.date | None) -> None:
+    """Who may issue on what, for which period (the same checks for a draft and an issue)."""
+    if not actor.has_role(*SUPERVISOR_ROLES):
+        raise Forbidden("只有督查人员或领导可以发布通报。")
+    if actor.unit is None:
+        raise Forbidden("您没有所属单位，无法发布通报。")
+    circular_period_check(start=start, end=end, today=clock.today())
+    if area is None:
+        raise ValidationFailed("请选择通报范围（单位）。", field="area")
+    circular_area_check(user=actor, area=area)
+
+
+def _document(*, actor: User, area: Unit, start: dt.date, end: dt.date, facts: dict, number: str) -> DocumentContent:
+    unit = actor.unit
+    return DocumentContent(
+        issuer=unit.name, number=number, title=circular_title(area=area, start=start, end=end),
+        addressee=f"{area.name}各有关单位：", paragraphs=circular_paragraphs(facts=facts, issuer=unit.name),
+        date=date_cn(clock.today()), note="（此件发至各有关单位）", red_head=document_red_head())
+
+
+def circular_draft(*, actor: User, area: Unit | None, start: dt.date | None, end: dt.date | None) -> dict:
+    """The circular as it would be issued now — its facts and text — neither stored nor
+    numbered (a number is taken only by circular_issue, so a draft leaves no gap). Checked
+    as an issue is: the same person could issue it as it stands."""
+    _issue_check(actor=actor, area=area, start=start, end=end)
+    facts = circular_content_compose(area=area, start=start, end=end)
+    document = _document(actor=actor, area=area, start=start, end=end, facts=facts, number=DRAFT_NUMBER)
+    return {"title": document.title, "area": area, "unit": actor.unit, "period_start": start, "period_end": end,
+            "content": {**facts, "document": dataclasses.asdict(document)}}
+
 
 def circular_issue(*, actor: User, area: Unit | None, start: dt.date | None, end: dt.date | None) -> Circular:
     """Issue a numbered circular for the area and period, its text frozen now. Supervisors and
     leaders issue them (DESIGN: 督查员 issues circulars); the number is taken in this
     transaction, so a refused or failed issue leaves no gap."""
-    if not actor.has_role(*SUPERVISOR_ROLES):
-        raise Forbidden("只有督查人员或领导可以发布通报。")
-    if actor.unit is None:
-        raise Forbidden("您没有所属单位，无法发布通报。")
-    today = clock.today()
-    circular_period_check(start=start, end=end, today=today)
-    if area is None:
-        raise ValidationFailed("请选择通报范围（单位）。", field="area")
-    circular_area_check(user=actor, area=area)
+    _issue_check(actor=actor, area=area, start=start, end=end)
     facts = circular_content_compose(area=area, start=start, end=end)
-    unit, year = actor.unit, today.year
+    unit, year = actor.unit, clock.today().year
     with transaction.atomic():
         _, seq = case_number_next(unit=unit, kind=NUMBER_KIND, prefix="", year=year)
         number = circular_number_format(unit=unit, year=year, seq=seq)
-        title = circular_title(area=area, start=start, end=end)
-        document = DocumentContent(
-            issuer=unit.name, number=number, title=title, addressee=f"{area.name}各有关单位：",
-            paragraphs=circular_paragraphs(facts=facts, issuer=unit.name), date=date_cn(today),
-            note="（此件发至各有关单位）", red_head=document_red_head())
+        document = _document(actor=actor, area=area, start=start, end=end, facts=facts, number=number)
         circular = Circular.objects.create(
-            unit=unit, year=year, seq=seq, number=number, title=title, area=area, period_start=start,
+            unit=unit, year=year, seq=seq, number=number, title=document.title, area=area, period_start=start,
             period_end=end, content={**facts, "document": dataclasses.asdict(document)},
             issued_at=clock.now(), issued_by=actor)
         audit_record(actor=actor, actor_kind="staff", action="circular.issue", object_type="circular",
