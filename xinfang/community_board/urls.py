@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "community_board"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("export/", views.board_export, name="export"),
+    path("cases/", views.board_cases, name="cases"),
+]

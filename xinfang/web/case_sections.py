@@ -8,6 +8,7 @@ KIND_FACTS = {
     "dispute": ("disputes/_case_facts.html", "xinfang.disputes.selectors:dispute_facts_for"),
     "hazard": ("hazards/_case_facts.html", "xinfang.hazards.selectors:hazard_facts_for"),
     "assessment": ("assessments/_case_facts.html", "xinfang.assessments.selectors:assessment_facts_for"),
+    "emergency": ("emergencies/_case_facts.html", "xinfang.emergencies.selectors:emergency_facts_for"),
 }
 
 

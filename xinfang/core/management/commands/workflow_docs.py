@@ -15,6 +15,21 @@ def _who(t) -> str:
                     for w in t.who)
 
 
+def _source(kind: str) -> str:
+    """The workflow.py that declares this kind (the app whose workflow module names it)."""
+    from importlib import import_module
+
+    from django.apps import apps
+    for app in apps.get_app_configs():
+        try:
+            module = import_module(f"{app.name}.workflow")
+        except ModuleNotFoundError:
+            continue
+        if getattr(module, "KIND", None) == kind:
+            return f"{app.name.replace('.', '/')}/workflow.py"
+    return "workflow.py"
+
+
 class Command(BaseCommand):
     help = "由流程表生成 docs/workflows/<kind>.md（Mermaid 状态图与动作表）。"
 
@@ -36,7 +51,7 @@ class Command(BaseCommand):
                             f"{', '.join(g.__name__ for g in (*t.guards, *t.checks)) or '—'} | {clocks or '—'} |")
             states = "\n".join(f"| `{c}` | {s.label} | {'办理中' if s.open else '已结束'} |" for c, s in wf.states.items())
             text = (f"# {wf.label}流程（`{wf.kind}`）\n\n由 `xinfang workflow-docs` 从 "
-                    f"`xinfang/{wf.kind}s/workflow.py` 生成，请勿手改。\n\n```mermaid\n{wf.mermaid()}\n```\n\n"
+                    f"`{_source(wf.kind)}` 生成，请勿手改。\n\n```mermaid\n{wf.mermaid()}\n```\n\n"
                     f"## 状态\n\n| 代码 | 名称 | |\n| --- | --- | --- |\n{states}\n\n"
                     f"## 动作\n\n| 动作 | 从 | 到 | 谁 | 校验 | 时钟 |\n| --- | --- | --- | --- | --- | --- |\n"
                     + "\n".join(rows) + "\n")

@@ -1,0 +1,1 @@
+from .builders import cb, em, matters  # noqa: F401  (fixtures)

@@ -1,0 +1,1 @@
+from .builders import em  # noqa: F401  (fixture)
