@@ -28,7 +28,8 @@ from xinfang.petitions.models import Channel, ReceptionDay, Satisfaction
 KIND = "petition"
 # The kinds of matter the statistics cover, as the kind switch names them (each indicator
 # belongs to one; the volume breakdowns and the trend are petition figures).
-KINDS = {"petition": "信访", "dispute": "矛盾纠纷", "hazard": "安全隐患", "assessment": "稳评"}
+KINDS = {"petition": "信访", "dispute": "矛盾纠纷", "hazard": "安全隐患", "assessment": "稳评",
+         "emergency": "突发事件"}
 
 
 @dataclass(frozen=True)

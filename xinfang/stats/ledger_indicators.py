@@ -386,3 +386,67 @@ for _outcome, _label in (("implement", "实施"), ("defer", "暂缓实施"), ("r
     indicator(_key, f"决策{_label}占比", "%",
               f"期间内作出决策的稳评事项中，期间内最后一次决策为「{_label}」的比例。", kind=ASSESSMENT)(
         (_share(_key, _outcome_cases(_outcome)), _outcome_cases(_outcome)))
+
+
+# --- 突发事件 --------------------------------------------------------------------------------
+# Events count where they happened (the place's unit subtree), by when they happened; the
+# casualty and loss figures are each event's current ones (its latest report's).
+
+EMERGENCY = "emergency"
+
+
+def emergencies_occurred(scope: Scope) -> QuerySet[Case]:
+    qs = Case.objects.filter(kind=EMERGENCY, emergency__occurred_at__gte=_start_of(scope.start),
+                             emergency__occurred_at__lt=_end_of(scope.end))
+    if scope.unit is not None:
+        qs = qs.filter(place_unit_id__in=unit_subtree_ids(unit=scope.unit))
+    return qs
+
+
+indicator("emergency_events", "发生突发事件", "起",
+          "期间内发生（按发生时间）的突发事件起数，按事发地统计。", kind=EMERGENCY)(
+    (lambda s: _count("emergency_events", emergencies_occurred(s)), _same(emergencies_occurred)))
+
+
+def emergencies_large(scope: Scope) -> QuerySet[Case]:
+    return emergencies_occurred(scope).filter(emergency__grade__in=("large", "major", "extraordinary"))
+
+
+indicator("emergency_large_events", "较大及以上突发事件", "起",
+          "期间内发生的突发事件中，目前等级为较大（Ⅲ级）、重大（Ⅱ级）或特别重大（Ⅰ级）的起数（突发事件应对法第3条）。",
+          kind=EMERGENCY)((lambda s: _count("emergency_large_events", emergencies_large(s)), _same(emergencies_large)))
+
+
+def _first_report_due(scope: Scope, part: str) -> QuerySet[Case]:
+    """Events of the period whose first report was made or is past its time limit."""
+    qs = emergencies_occurred(scope).filter(Q(emergency__first_reported_at__isnull=False)
+                                            | Q(emergency__first_report_due__lt=clock.now()))
+    if part == "numerator":
+        qs = qs.filter(emergency__first_reported_at__isnull=False,
+                       emergency__first_reported_at__lte=F("emergency__first_report_due"))
+    return qs
+
+
+indicator("emergency_first_report_on_time_rate", "首报及时率", "%",
+          "期间内发生的突发事件中（已首报或已过首报时限的），在首报时限内（按事件等级、类型配置的小时数，"
+          "自知悉时起）完成首报的比例；迟报、超时未报均计为不及时。", kind=EMERGENCY)(
+    (lambda s: _rate("emergency_first_report_on_time_rate", _first_report_due(s, "numerator"),
+                     _first_report_due(s, "denominator")), _first_report_due))
+
+
+def _casualty(key: str, column: str):
+    def compute(scope: Scope) -> Figure:
+        from django.db.models import Sum
+        total = emergencies_occurred(scope).aggregate(n=Sum(f"emergency__{column}"))["n"] or 0
+        return _figure(key, value=total)
+
+    def cases(scope: Scope, part: str) -> QuerySet[Case]:
+        return emergencies_occurred(scope).filter(**{f"emergency__{column}__gt": 0})
+    return compute, cases
+
+
+for _key, _label, _unit, _column in [("emergency_deaths", "突发事件死亡人数", "人", "deaths"),
+                                     ("emergency_injured", "突发事件受伤人数", "人", "injured"),
+                                     ("emergency_loss", "突发事件直接经济损失", "万元", "economic_loss")]:
+    indicator(_key, _label, _unit, f"期间内发生的突发事件的{_label.removeprefix('突发事件')}合计（各事件以最新一次报告的数字为准）；"
+              "明细为该数字大于零的事件。", kind=EMERGENCY)(_casualty(_key, _column))

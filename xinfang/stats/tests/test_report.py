@@ -89,7 +89,7 @@ def test_xlsx_totals_are_formulas_that_add_up_to_the_figures(client, tree, cases
         response = client.get("/stats/report.xlsx", {"period": "2026-03"})
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames[:2] == ["主要指标", "按渠道"] and wb.sheetnames[-3:] == ["矛盾纠纷", "安全隐患", "稳评"]
+    assert wb.sheetnames[:2] == ["主要指标", "按渠道"] and wb.sheetnames[-4:] == ["矛盾纠纷", "安全隐患", "稳评", "突发事件"]
     main = wb["主要指标"]
     figures = {main.cell(row=r, column=1).value: r for r in range(4, main.max_row + 1)}
     batches_row = figures["信访总量（批次）"]
@@ -119,7 +119,7 @@ def test_report_content_is_the_indicators_own(tree, cases):
     with clock.frozen(DAY):
         report = report_build(scope=scope, generated_at=clock.now())
     assert report.title == "信访与矛盾纠纷化解工作统计月报" and report.period == "2026年3月"
-    assert [s.kind for s in report.sections] == ["petition", "dispute", "hazard", "assessment"]
+    assert [s.kind for s in report.sections] == ["petition", "dispute", "hazard", "assessment", "emergency"]
     petition = {f.key: f for f in report.sections[0].figures}
     assert set(petition) == {k for k, ind in INDICATORS.items() if ind.kind == "petition"}
     for key in ("volume_batches", "assigned_closed_rate", "satisfaction_rate"):
