@@ -1,0 +1,1 @@
+from .builders import mt  # noqa: F401  (fixture)
