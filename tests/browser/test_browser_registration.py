@@ -18,7 +18,7 @@ BAD_ID = "110105194912310021"  # VALID_ID with a wrong check digit
 # Every input of the form, by the label a screen reader announces (a new unlabelled input
 # makes the count check below fail).
 FIELD_LABELS = ["标题", "诉求与事实理由", "来源渠道", "诉求类型", "收到日期", "人数", "接待层级", "越级", "分类",
-                "发生地", "被反映单位"] + [f"第{i}人{what}" for i in range(1, 6)
+                "发生地", "被反映单位", "本单位已当场解决，登记同时办结"] + [f"第{i}人{what}" for i in range(1, 6)
                                           for what in ("姓名", "身份证号", "电话", "住址", "为代表")]
 
 

@@ -10,14 +10,21 @@ from xinfang.core.services import case_transition
 from xinfang.orgs.models import Unit, User
 from xinfang.petitions.services import petition_register
 
-# (days before today, place code, street code, title, content, people, representatives)
+# (days before today, place code, street code, title, content, people, representatives, category path)
 SKIP_LEVEL_VISITS = [
     (40, "XHJD01", "XHJD", "荷花社区回迁安置房交付延期问题",
      "荷花社区回迁安置房原定今年6月交付，至今未交付，过渡费停发，群众要求明确交付时间并补发过渡费。", 15,
-     ["周桂兰", "吴德福"]),
+     ["周桂兰", "吴德福"], ("城乡建设", "国有土地上房屋征收与补偿", "安置补偿")),
     (400, "BYJD02", "BYJD", "春晖社区老旧小区改造施工扰民问题",
-     "春晖社区老旧小区改造夜间施工噪声扰民，多次反映未解决，居民要求规范施工时间。", 9, ["郑立新"]),
+     "春晖社区老旧小区改造夜间施工噪声扰民，多次反映未解决，居民要求规范施工时间。", 9, ["郑立新"],
+     ("环境保护", "环境污染", "噪音污染")),
 ]
+
+
+def _category_id(path: tuple[str, str, str]) -> int | None:
+    from xinfang.core.models import Category
+    leaf = Category.objects.filter(name=path[2], parent__name=path[1], parent__parent__name=path[0]).first()
+    return leaf.pk if leaf else None
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -29,7 +36,7 @@ def community_board_demo_plan(*, units: dict[str, Unit], users: dict[str, User],
     if city is None:
         return []
     steps: list = []
-    for days, place, street, title, content, people, reps in SKIP_LEVEL_VISITS:
+    for days, place, street, title, content, people, reps, category in SKIP_LEVEL_VISITS:
         if place not in units or street not in units:
             continue
         day = today - dt.timedelta(days=days)
@@ -37,8 +44,9 @@ def community_board_demo_plan(*, units: dict[str, Unit], users: dict[str, User],
             day -= dt.timedelta(days=1)
         held: dict = {}
 
-        def register(held=held, place=place, title=title, content=content, people=people, reps=reps, day=day):
-            held["case"] = petition_register(actor=city, data={
+        def register(held=held, place=place, title=title, content=content, people=people, reps=reps, day=day,
+                     category=category):
+            held["case"] = petition_register(actor=city, data={"category_id": _category_id(category),
                 "title": title, "content": content, "channel": "visit", "person_count": people,
                 "reception_level": "city", "is_skip_level": True, "place_unit_id": units[place].pk,
                 "received_date": day.isoformat(),

@@ -173,6 +173,14 @@ CHANNELS = ["visit", "letter", "web", "phone", "fax", "higher"]
 COLLECTIVE_WORDS = ("业主", "村民", "职工", "工人", "家长", "居民", "农民工")
 
 
+ON_SPOT_OUTCOMES = [
+    "经当场查询，信访人反映的社保缴费记录已补录，现场打印缴费明细交信访人，信访人表示认可。",
+    "当场联系所在街道，明确了住房维修基金申请的办理窗口和所需材料，信访人表示清楚。",
+    "现场解释了相关政策规定和办理流程，并出具书面告知，信访人表示理解。",
+    "当场协调相关部门，确认了补贴发放时间，信访人表示满意。",
+]
+
+
 def _localise(text: str) -> str:
     """The organisers' anonymised places (A市, A3区, E8县, C4市) become the demo's own."""
     text = text.replace("\u200b", "").replace("\u3000", " ").strip()
@@ -228,7 +236,7 @@ class Plan:
         return next(i for i, s in enumerate(self.steps) if s.action == action)
 
 
-_CLOSING = {"decline", "merge_as_repeat", "record_receipt", "close", "answer_rereview"}
+_CLOSING = {"decline", "merge_as_repeat", "record_receipt", "close", "answer_rereview", "resolve_on_spot"}
 
 
 class Builder:
@@ -565,6 +573,14 @@ class Builder:
 
     def fate_script(self, p: Plan) -> tuple:
         f, rng = p.fate, self.rng
+        if f == "on_spot":
+            # 现场办结: resolved at the window the day it came in, the petitioner signing for it
+            self.s_register(p)
+            outcome = rng.choice(ON_SPOT_OUTCOMES)
+            p.steps.append(Step("resolve_on_spot", "reg", 0, 0, {
+                "occasion": "window", "outcome": outcome, "acknowledgement": rng.choice(["signed", "oral"]),
+                "satisfaction": rng.choice(["satisfied", "satisfied", "basic", None])}))
+            return ("past", 1)
         if f.startswith("registered"):
             self.s_register(p)
             return {"registered_recent": ("ago", "register", 1, 10),
@@ -798,6 +814,19 @@ class Builder:
             self.schedule(p, self.fate_script(p))
         self.plans_repeats(n_repeats)
         self.plans_followups(n_followups)
+        self.plans_on_spot(max(2, self.count // 25))
+
+    def plans_on_spot(self, n: int) -> None:
+        """现场办结: simple matters a resident brought to the 信访局's window and had settled
+        there and then (with a random source of their own, so the rest of the history is
+        unchanged)."""
+        saved, self.rng = self.rng, random.Random(self.seed + 20)
+        try:
+            for _ in range(n):
+                p = self.plan_new("on_spot", channel="visit")
+                self.schedule(p, self.fate_script(p))
+        finally:
+            self.rng = saved
 
     def plans_repeats(self, n: int) -> None:
         """重复信访: the same petitioner comes back with the same matter while it is open."""

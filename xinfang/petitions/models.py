@@ -61,6 +61,21 @@ class Satisfaction(models.TextChoices):
     UNSATISFIED = "unsatisfied", "不满意"
 
 
+class OnSpotOccasion(models.TextChoices):
+    """Where a matter was resolved in the one step of 现场办结."""
+
+    WINDOW = "window", "接待窗口当场办结"
+    FIELD = "field", "实地走访现场办结"
+
+
+class Acknowledgement(models.TextChoices):
+    """How the petitioner acknowledged an on-the-spot resolution."""
+
+    SIGNED = "signed", "信访人签字确认"
+    ORAL = "oral", "信访人当场确认"
+    PHONE = "phone", "电话确认"
+
+
 class Petition(models.Model):
     case = models.OneToOneField(Case, primary_key=True, on_delete=models.CASCADE, related_name="petition")
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
@@ -83,6 +98,12 @@ class Petition(models.Model):
     satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices, blank=True)
     satisfaction_comment = models.TextField("评价意见", blank=True)
     rated_stage = models.CharField(max_length=12, blank=True)
+    # 现场办结 (one-step resolution): set only by the workflow's resolve_on_spot step.
+    resolved_on_spot = models.BooleanField("现场办结", default=False)
+    on_spot_occasion = models.CharField("办结场合", max_length=10, choices=OnSpotOccasion.choices, blank=True)
+    on_spot_outcome = models.TextField("办理情况", blank=True)
+    on_spot_acknowledgement = models.CharField("信访人确认方式", max_length=10, choices=Acknowledgement.choices,
+                                               blank=True)
 
     class Meta:
         verbose_name = "信访事项"

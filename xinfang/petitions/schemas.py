@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from xinfang.core.identity import id_number_problem, phone_problem
 from xinfang.core.validation import FieldValueError
 
-from .models import Channel, ClaimType, Decision, DeclineChannel, ReceptionLevel, ReviewDecision, Satisfaction
+from .models import Acknowledgement, Channel, ClaimType, Decision, DeclineChannel, OnSpotOccasion, ReceptionLevel, \
+    ReviewDecision, Satisfaction
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=5000)]
@@ -42,6 +43,17 @@ class PetitionerIn(Strict):
         return v
 
 
+class OnSpotIn(Strict):
+    """现场办结: what was done for the petitioner at the window or on the field visit, and how
+    the petitioner acknowledged it (签字 / 当场确认 / 电话); a satisfaction rating if one was
+    taken there and then (else the petitioner may still rate it later, online)."""
+
+    occasion: OnSpotOccasion = Field(title="办结场合")
+    outcome: LongText = Field(title="办理情况")
+    acknowledgement: Acknowledgement = Field(title="信访人确认方式")
+    satisfaction: Satisfaction | None = Field(None, title="当场满意度评价")
+
+
 class PetitionIn(Strict):
     """条例 Art 19: name, address, request, facts and reasons."""
 
@@ -58,6 +70,7 @@ class PetitionIn(Strict):
     place_unit_id: int | None = Field(None, title="发生地")
     accused_unit_id: int | None = Field(None, title="被反映单位")
     petitioners: list[PetitionerIn] = Field(title="信访人", min_length=1, max_length=200)
+    on_spot: OnSpotIn | None = Field(None, title="现场办结")
 
     @model_validator(mode="after")
     def _collective(self):

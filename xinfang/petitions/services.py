@@ -11,15 +11,15 @@ from django.db.models import Q
 
 from xinfang.audit.services import audit_record
 from xinfang.core import clock
-from xinfang.core.errors import Forbidden, GuardFailed, NotFound, ValidationFailed
+from xinfang.core.errors import Forbidden, GuardFailed, NotFound, ValidationFailed, XinfangError
 from xinfang.core.models import Case, Category, Deadline
 from xinfang.core.services import case_create, case_transition
 from xinfang.core.validation import payload_parse
 from xinfang.core.workflow import TransitionContext
 from xinfang.orgs.models import Unit, User, UnitLevel
 
-from .models import Answer, AnswerStage, ClaimType, Petition, Petitioner, ReceptionDay, Satisfaction
-from .schemas import PetitionIn
+from .models import Answer, AnswerStage, OnSpotOccasion, Petition, Petitioner, ReceptionDay, Satisfaction
+from .schemas import OnSpotIn, PetitionIn
 
 KIND = "petition"
 
@@ -65,7 +65,10 @@ def petitioners_overlap(*, case_a: Case, case_b: Case) -> bool:
 def petition_register(*, actor: User | None, data: dict | PetitionIn, actor_kind: str = "staff",
                       unit: Unit | None = None) -> Case:
     """Register a petition from any channel (条例 Arts 17–21), starting the 15-day clock for
-    acceptance and routing (Arts 22–23). Bad input raises ValidationFailed, changing nothing."""
+    acceptance and routing (Arts 22–23). With `on_spot` filled in, the matter is also resolved
+    on the spot (现场办结) in the same transaction, through the workflow's `resolve_on_spot`
+    step and its guards. Bad input raises ValidationFailed, a refused step GuardFailed or
+    Forbidden, changing nothing (not even the number)."""
     data = data if isinstance(data, PetitionIn) else payload_parse(PetitionIn, data)
     if actor_kind == "public":
         unit = portal_unit()
@@ -96,11 +99,25 @@ def petition_register(*, actor: User | None, data: dict | PetitionIn, actor_kind
             for i, p in enumerate(data.petitioners)
         ])
 
-    return case_create(
-        kind=KIND, actor=actor, actor_kind=actor_kind, registered_unit=unit, prepare=prepare,
-        fields=dict(title=data.title, content=data.content, category=category, place_unit=place,
-                    accused_unit=accused, received_date=received),
-    )
+    with transaction.atomic():
+        case = case_create(
+            kind=KIND, actor=actor, actor_kind=actor_kind, registered_unit=unit, prepare=prepare,
+            fields=dict(title=data.title, content=data.content, category=category, place_unit=place,
+                        accused_unit=accused, received_date=received),
+        )
+        if data.on_spot is not None:
+            # 现场办结 in the same transaction: both steps on the timeline, or neither.
+            if actor_kind != "staff":
+                raise ValidationFailed("网上信访不能现场办结。", field="on_spot")
+            try:
+                case = case_transition(case=case, actor=actor, action="resolve_on_spot", version=case.version,
+                                       payload=data.on_spot.model_dump(mode="json"))
+            except XinfangError as exc:
+                # A refusal about an on-the-spot input names it where the registration has it.
+                if exc.field in OnSpotIn.model_fields:
+                    exc.field = f"on_spot.{exc.field}"
+                raise
+    return case
 
 
 # --- effects (run inside case_transition's transaction) -------------------------------
@@ -123,6 +140,29 @@ def effect_merge(ctx: TransitionContext) -> None:
     target = Case.objects.get(number=ctx.payload.case_number, kind=KIND)
     ctx.case.repeat_of = target
     ctx.event_payload.update({"repeat_of": target.number})
+
+
+def effect_resolve_on_spot(ctx: TransitionContext) -> None:
+    """现场办结: the registering unit resolved the matter itself, at once. What was done and how
+    the petitioner acknowledged it are kept on the petition; a rating given on the spot counts
+    as the rating of this resolution."""
+    effect_note(ctx)
+    p = ctx.payload
+    petition = ctx.case.petition
+    petition.resolved_on_spot = True
+    petition.on_spot_occasion = p.occasion
+    petition.on_spot_outcome = p.outcome
+    petition.on_spot_acknowledgement = p.acknowledgement
+    petition.handling_unit = ctx.case.owner_unit
+    fields = ["resolved_on_spot", "on_spot_occasion", "on_spot_outcome", "on_spot_acknowledgement", "handling_unit"]
+    if p.satisfaction:
+        petition.satisfaction, petition.rated_stage = p.satisfaction, ON_SPOT_STAGE
+        fields += ["satisfaction", "rated_stage"]
+    petition.save(update_fields=fields)
+    where = "在接待窗口当场办结" if p.occasion == OnSpotOccasion.WINDOW else "在实地走访中现场办结"
+    ctx.public_text = f"{ctx.case.owner_unit.name}{where}，信访人已确认"
+    if p.satisfaction:
+        ctx.public_text += f"（评价：{Satisfaction(p.satisfaction).label}）"
 
 
 def effect_hand_over(ctx: TransitionContext) -> None:
@@ -223,10 +263,18 @@ def effect_review_answer(ctx: TransitionContext) -> None:
     ctx.event_payload.update({"answer_id": answer.pk, "decision": p.decision})
 
 
+# The "stage" a rating of an on-the-spot resolution is about: there is no written answer.
+ON_SPOT_STAGE = "on_spot"
+
+
 def rating_stage(*, case: Case) -> str:
-    """Which answer a rating is about: the latest delivered one."""
+    """Which answer a rating is about: the latest delivered one, or the on-the-spot
+    resolution of a matter closed at once (现场办结)."""
     latest = Answer.objects.filter(case=case, status="approved").order_by("-decided_at", "-id").first()
-    return latest.stage if latest else ""
+    if latest is not None:
+        return latest.stage
+    petition = Petition.objects.filter(case=case).only("resolved_on_spot").first()
+    return ON_SPOT_STAGE if petition is not None and petition.resolved_on_spot else ""
 
 
 def effect_rate(ctx: TransitionContext) -> None:

@@ -1,6 +1,8 @@
 """The petition workflow (信访工作条例 2022), as one table. ../docs/workflows/petition.md is
 drawn from it by `xinfang workflow-docs`; the engine enforces it on every write path.
 Guards only read and raise GuardFailed with the reason; effects live in services.py."""
+from django.utils import timezone
+
 from xinfang.core.errors import GuardFailed
 from xinfang.core.models import Case, Deadline
 from xinfang.core.selectors import case_visible
@@ -9,7 +11,7 @@ from xinfang.core.workflow import ANY_OPEN, CREATE, State, Transition, Transitio
 from xinfang.orgs.models import Unit
 
 from . import schemas, services
-from .models import ClaimType, DeclineChannel, Satisfaction
+from .models import Channel, ClaimType, DeclineChannel, OnSpotOccasion, Satisfaction
 
 KIND = "petition"
 
@@ -156,6 +158,41 @@ def handler_in_owner_unit(ctx: TransitionContext) -> None:
         raise GuardFailed("承办人必须是本单位的承办人员。", field="user_id")
 
 
+def on_spot_same_day(ctx: TransitionContext) -> None:
+    """现场办结 is recorded on the day the matter is registered (at the window, or back from
+    the field visit that received it): a matter left waiting is handled the ordinary way."""
+    registered_on = timezone.localdate(ctx.case.created_at)
+    if ctx.today != registered_on:
+        raise GuardFailed(f"现场办结只能在登记当日（{registered_on:%Y年%m月%d日}）办理；"
+                          "此后请按受理、办理、答复的程序办理。")
+
+
+def on_spot_resolvable(ctx: TransitionContext) -> None:
+    """Only a simple matter the registering unit can settle itself is resolved on the spot
+    (条例 Art 4: problems solved where they arise). Not: a collective visit (Art 20), an
+    accusation against a unit (Arts 30, 46: never settled by the window that took it, and the
+    accused must not handle it), a skip-level visit or a matter assigned from above (the
+    higher organ expects it handled and answered in the ordinary way)."""
+    petition = ctx.case.petition
+    if petition.is_collective:
+        raise GuardFailed("集体访（5人及以上）不适用现场办结。", field="person_count")
+    if petition.claim_type == ClaimType.ACCUSATION and ctx.case.accused_unit_id:
+        raise GuardFailed("有被反映单位的检举控告事项不适用现场办结。", field="accused_unit_id")
+    if petition.is_skip_level:
+        raise GuardFailed("越级信访事项不适用现场办结。", field="is_skip_level")
+    if petition.channel == Channel.HIGHER:
+        raise GuardFailed("上级交办的事项不适用现场办结，须按交办要求办理并报告结果。", field="channel")
+    if ctx.case.owner_unit_id != ctx.case.registered_unit_id:
+        raise GuardFailed("只有登记单位自己能够办结的事项才适用现场办结。")
+
+
+def on_spot_window_received_today(ctx: TransitionContext) -> None:
+    """At the window the matter is received, registered and resolved on one day."""
+    if ctx.payload.occasion == OnSpotOccasion.WINDOW and ctx.case.received_date != ctx.today:
+        raise GuardFailed("接待窗口当场办结的事项，收到日期应为当日；事后补录的请选“实地走访现场办结”或按一般程序办理。",
+                          field="occasion")
+
+
 # --- the table ----------------------------------------------------------------------
 
 REGISTRAR = Who("registrar")
@@ -187,6 +224,10 @@ TRANSITIONS = [
     Transition("decline", "不予受理", ("registered",), "declined", (REGISTRAR,),
                payload=schemas.DeclineIn, checks=(decline_channel_valid,), effect=services.effect_decline,
                stops=("acceptance_notice",), public=True, document="不予受理告知书"),
+    Transition("resolve_on_spot", "现场办结", ("registered",), "closed", (REGISTRY, Who("handler", at="registered")),
+               payload=schemas.OnSpotIn, guards=(on_spot_same_day, on_spot_resolvable),
+               checks=(on_spot_window_received_today,), effect=services.effect_resolve_on_spot,
+               stops=("acceptance_notice",), public=True, public_label="已现场办结"),
     Transition("merge_as_repeat", "并入原事项（重复信访）", ("registered",), "merged", (REGISTRAR,),
                payload=schemas.MergeIn, checks=(merge_target_valid,), effect=services.effect_merge,
                stops=("acceptance_notice",), public=True),

@@ -54,9 +54,13 @@ def facts_compute(case_ids: list[int]) -> dict[int, dict]:
         (d.case_id, d.key): d for d in Deadline.objects.filter(
             case_id__in=case_ids, key__in=("handling", "acceptance_notice"), replaced=False).order_by("id")}
     ratings: dict[int, list] = {}
-    for case_id, at, payload in (Event.objects.filter(case_id__in=case_ids, action="rate")
-                                 .order_by("case_id", "seq").values_list("case_id", "at", "payload")):
-        ratings.setdefault(case_id, []).append([_local_day(at).isoformat(), (payload or {}).get("level", "")])
+    for case_id, action, at, payload in (Event.objects.filter(case_id__in=case_ids,
+                                                             action__in=("rate", "resolve_on_spot"))
+                                         .order_by("case_id", "seq").values_list("case_id", "action", "at", "payload")):
+        # a rating, or the one taken on the spot when the matter was resolved there (现场办结)
+        level = (payload or {}).get("level" if action == "rate" else "satisfaction")
+        if level:
+            ratings.setdefault(case_id, []).append([_local_day(at).isoformat(), level])
     roots = _Roots()
     out = {}
     for case in cases:
@@ -72,6 +76,7 @@ def facts_compute(case_ids: list[int]) -> dict[int, dict]:
             "persons": p.person_count or 0, "channel": p.channel, "claim_type": p.claim_type,
             "reception_level": p.reception_level, "is_first": p.is_first, "is_skip": p.is_skip_level,
             "is_repeat": case.repeat_of_id is not None, "extended": p.extension_days > 0,
+            "on_spot": p.resolved_on_spot,
             "acceptance_due": acceptance.due_date if acceptance else None,
             "acceptance_stopped": acceptance.stopped_on if acceptance else None,
             "handling_due": handling.due_date if handling else None,
@@ -111,6 +116,8 @@ def contributions(fact: dict | None) -> Counter:
         add("repeat", reg, received)
     if fact["is_skip"]:
         add("skip", reg, received)
+    if fact.get("on_spot"):
+        add("on_spot", reg, received)
     due, stopped = _as_date(fact["acceptance_due"]), _as_date(fact["acceptance_stopped"])
     if due is not None:
         add("acceptance_due", reg, due)
@@ -267,3 +274,12 @@ def _next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+
+
+def stats_rebuild_in_migration(apps, schema_editor) -> None:
+    """A migration that changes what the facts hold or contribute rebuilds them (the
+    upgrade of a database that has petitions; an empty one has nothing to do). Only the
+    latest such migration may call it: it writes the facts as the code has them now, so a
+    later one must replace the call with a no-op."""
+    if apps.get_model("core", "Case").objects.filter(kind=KIND).exists():
+        stats_rebuild()

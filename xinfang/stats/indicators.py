@@ -175,7 +175,7 @@ def _rate(key: str, numerator: QuerySet, denominator: QuerySet) -> Figure:
 # The case sets above stay the definitions (drill-down lists, tests); the figures are read
 # from the roll-ups, which equal them (stats/tests/test_rollups.py).
 
-_PERIOD_MEASURES = ("intake", "repeat", "skip", "acceptance_due", "acceptance_met", "handling_due", "handling_met",
+_PERIOD_MEASURES = ("intake", "repeat", "skip", "on_spot", "acceptance_due", "acceptance_met", "handling_due", "handling_met",
                     "handling_due_first", "handling_met_first", "answered", "answered_extended", "rating")
 _memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("stats_memo", default=None)
 
@@ -425,6 +425,17 @@ indicator("skip_level_share", "越级信访占比", "%",
     (lambda s: _rate_of("skip_level_share", s, "skip", "intake"), _skipped))
 
 
+def _on_spot(scope: Scope, part: str) -> QuerySet[Case]:
+    qs = registered_in(scope)
+    return qs.filter(petition__resolved_on_spot=True) if part == "numerator" else qs
+
+
+indicator("on_spot_share", "现场办结占比", "%",
+          "期间内收到的事项中，登记当日在接待窗口或实地走访中当场解决、经信访人确认而一次性办结（现场办结）的比例；"
+          "按登记单位统计。")(
+    (lambda s: _rate_of("on_spot_share", s, "on_spot", "intake"), _on_spot))
+
+
 def _backlog(scope: Scope, part: str) -> QuerySet[Case]:
     """Open at the start of the period: registered before it, not closed before it."""
     start = _start_of(scope.start)
@@ -464,9 +475,12 @@ indicator("backlog_cleared_rate", "积案化解率", "%",
 
 def ratings_in(scope: Scope) -> QuerySet[Event]:
     """The 评价 events of the period (a matter rated at the answer and again after 复查
-    counts twice: each is an evaluation of a different answer)."""
+    counts twice: each is an evaluation of a different answer), and the ratings taken on the
+    spot when a matter was resolved there (现场办结)."""
     cases = _handled(scope)
-    return Event.objects.filter(action="rate", at__gte=_start_of(scope.start), at__lt=_end_of(scope.end),
+    return Event.objects.filter(Q(action="rate") | Q(action="resolve_on_spot",
+                                                     payload__satisfaction__in=Satisfaction.values),
+                                at__gte=_start_of(scope.start), at__lt=_end_of(scope.end),
                                 case__in=cases.values("pk"))
 
 
@@ -489,14 +503,15 @@ def _rated_cases(levels: tuple[str, ...]):
     def cases(scope: Scope, part: str) -> QuerySet[Case]:
         events = ratings_in(scope)
         if part == "numerator":
-            events = events.filter(payload__level__in=levels)
+            events = events.filter(Q(action="rate", payload__level__in=levels)
+                                   | Q(action="resolve_on_spot", payload__satisfaction__in=levels))
         return Case.objects.filter(pk__in=events.values("case_id"))
     return cases
 
 
 for _key, _label, _levels, _text in [
     ("satisfaction_rate", "满意率", (Satisfaction.SATISFIED, Satisfaction.BASIC),
-     "期间内信访人的评价中，「满意」与「基本满意」之和所占比例；按承办单位统计。"),
+     "期间内信访人的评价（含现场办结时的当场评价）中，「满意」与「基本满意」之和所占比例；按承办单位统计。"),
     ("satisfied_rate", "非常满意率（满意）", (Satisfaction.SATISFIED,),
      "期间内信访人的评价中，「满意」所占比例。"),
     ("basic_rate", "基本满意率", (Satisfaction.BASIC,),

@@ -56,6 +56,7 @@ class CaseFact(models.Model):
     is_skip = models.BooleanField(default=False)
     is_repeat = models.BooleanField(default=False)
     extended = models.BooleanField(default=False)
+    on_spot = models.BooleanField(default=False)            # 现场办结
     acceptance_due = models.DateField(null=True)
     acceptance_stopped = models.DateField(null=True)
     handling_due = models.DateField(null=True)

@@ -125,6 +125,8 @@ def payload_from_post(model: type[BaseModel], post) -> dict:
 
 REGISTRATION_FIELDS = ("title", "content", "channel", "claim_type", "received_date", "person_count",
                        "reception_level", "category_id", "place_unit_id", "accused_unit_id")
+# 现场办结 on the registration form: petitions.schemas.OnSpotIn, posted as on_spot-<name>.
+ON_SPOT_FIELDS = ("occasion", "outcome", "acknowledgement", "satisfaction")
 
 
 def registration_from_post(post) -> tuple[dict, dict, list[int]]:
@@ -146,6 +148,11 @@ def registration_from_post(post) -> tuple[dict, dict, list[int]]:
             rows.append(i)
     data["petitioners"] = petitioners
     typed["petitioners"] = typed_rows
+    # 现场办结: its inputs count only when the box is ticked (they are on the page either way).
+    typed["on_spot"] = post.get("on_spot") == "on"
+    typed["on_spot_values"] = {f: post.get(f"on_spot-{f}", "").strip() for f in ON_SPOT_FIELDS}
+    if typed["on_spot"]:
+        data["on_spot"] = {f: v for f, v in typed["on_spot_values"].items() if v != ""}
     return data, typed, rows
 
 

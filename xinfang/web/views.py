@@ -47,10 +47,12 @@ from xinfang.core.validation import payload_parse
 from xinfang.core.workflow import workflow_for, workflows_all
 from xinfang.orgs.models import Unit, User
 from xinfang.petitions.models import (
+    Acknowledgement,
     Channel,
     ClaimType,
     Decision,
     DeclineChannel,
+    OnSpotOccasion,
     Petition,
     ReceptionDay,
     ReceptionLevel,
@@ -76,6 +78,7 @@ from xinfang.petitions.services import (
 from .export import cases_xlsx
 from .forms import (
     LIST_SELECTS,
+    ON_SPOT_FIELDS,
     PETITIONER_FIELDS,
     PETITIONER_ROWS,
     REGISTRATION_FIELDS,
@@ -271,6 +274,9 @@ def _registration_context(*, typed: dict, errors: dict, general: str = "", dupli
         "duplicates": duplicates or [], "dup_ack": dup_ack, "nav": "register",
         "petitioner_rows": range(PETITIONER_ROWS), "collective_from": COLLECTIVE_FROM,
         "reception": reception, "focus": focus,
+        "on_spot_errors": {f: errors.get(f"on_spot-{f}", "") for f in ON_SPOT_FIELDS},
+        "on_spot_occasions": OnSpotOccasion.choices, "acknowledgements": Acknowledgement.choices,
+        "satisfactions": Satisfaction.choices,
     }
 
 
@@ -279,6 +285,7 @@ def _empty_registration() -> dict:
              "claim_type": ClaimType.REQUEST, "reception_level": ReceptionLevel.DISTRICT, "is_skip_level": False}
     typed["petitioners"] = [{"name": "", "id_number": "", "phone": "", "address": "", "is_representative": False}
                             for _ in range(PETITIONER_ROWS)]
+    typed["on_spot"], typed["on_spot_values"] = False, {f: "" for f in ON_SPOT_FIELDS}
     return typed
 
 
@@ -325,15 +332,19 @@ def register(request):
             row = rows[int(parts[1])]
             key = f"p{row}-{parts[2]}"
             typed["petitioners"][row]["error"] = exc.message
+        elif len(parts) == 2 and parts[0] == "on_spot":
+            key = f"on_spot-{parts[1]}"
         errors = {key: exc.message} if key else {}
         status = 403 if exc.status == 403 else 422
-        focus = key if key in (*REGISTRATION_FIELDS, *(f"p{r}-{f}" for r in rows for f in PETITIONER_FIELDS)) \
-            else "p0-name" if key == "petitioners" else "title"
+        focus = key if key in (*REGISTRATION_FIELDS, *(f"p{r}-{f}" for r in rows for f in PETITIONER_FIELDS),
+                               *(f"on_spot-{f}" for f in ON_SPOT_FIELDS)) \
+            else "p0-name" if key == "petitioners" else "on_spot" if key == "on_spot" else "title"
         return render(request, "web/register.html",
                       _registration_context(typed=typed, errors=errors, general=exc.message, reception=reception,
                                             focus=focus), status=status)
     where = f"，已记入 {reception.date:%m月%d日} 领导接访" if reception is not None else ""
-    messages.success(request, f"登记成功：编号 {case.number}，查询码 {case.query_code}{where}。请打印回执交给信访人。")
+    done = "登记并现场办结" if case.status == "closed" else "登记成功"
+    messages.success(request, f"{done}：编号 {case.number}，查询码 {case.query_code}{where}。请打印回执交给信访人。")
     # The case page puts the focus on 打印回执 for the case just registered (once).
     request.session["just_registered"] = case.number
     return redirect("web:case", number=case.number)
@@ -356,11 +367,14 @@ _PAYLOAD_LABELS = {
     "police_organ": "公安机关", "petition": "关联信访事项", "other_routes": "告知的其他途径",
     # assessments
     "risk_level": "风险等级", "computed_reason": "评定理由", "revision": "方案修改内容", "summary": "主要意见",
+    # 现场办结
+    "occasion": "办结场合", "outcome": "办理情况", "acknowledgement": "信访人确认方式", "satisfaction": "当场满意度评价",
 }
 _VALUE_LABELS = {**dict(Decision.choices), **dict(ReviewDecision.choices), **dict(Satisfaction.choices),
                  **dict(DeclineChannel.choices), **dict(Performance.choices), **dict(ConfirmationResult.choices),
-                 **dict(Track.choices)}
-_LABELLED_VALUES = ("decision", "level", "channel", "performance", "result", "track")
+                 **dict(Track.choices), **dict(OnSpotOccasion.choices), **dict(Acknowledgement.choices)}
+_LABELLED_VALUES = ("decision", "level", "channel", "performance", "result", "track", "occasion",
+                    "acknowledgement", "satisfaction")
 
 
 def _event_details(payload: dict) -> list[tuple[str, str]]:

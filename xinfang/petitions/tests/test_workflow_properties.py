@@ -42,6 +42,10 @@ def payload_for(data, tree, case, action) -> dict:
                                                             + ([] if good else ["bogus"]))),
                             "reason": reason, "concluded_case_number": draw(st.sampled_from(numbers + [""]))},
         "merge_as_repeat": lambda: {"case_number": draw(st.sampled_from(numbers))},
+        "resolve_on_spot": lambda: {"occasion": draw(st.sampled_from(["window", "field"] + ([] if good else ["x"]))),
+                                    "outcome": reason, "acknowledgement": draw(st.sampled_from(
+                                        ["signed", "oral", "phone"])),
+                                    "satisfaction": draw(st.sampled_from([None, "satisfied", "unsatisfied"]))},
         "assign": lambda: {"unit_id": draw(st.sampled_from(units))},
         "transfer": lambda: {"unit_id": draw(st.sampled_from(units))},
         "designate_handler": lambda: {"user_id": draw(st.sampled_from(users))},

@@ -36,6 +36,8 @@ def _merge_target(tree, case):
 PAYLOADS = {
     "decline": lambda t, c: {"channel": "litigation", "reason": "属于民事纠纷，应通过诉讼解决"},
     "merge_as_repeat": _merge_target,
+    "resolve_on_spot": lambda t, c: {"occasion": "window", "outcome": "当场联系物业维修，信访人满意。",
+                                     "acknowledgement": "signed"},
     "assign": lambda t, c: {"unit_id": t.street_a.pk},
     "transfer": lambda t, c: {"unit_id": t.court.pk},
     "object": lambda t, c: {"reason": "不属本单位职责范围"},

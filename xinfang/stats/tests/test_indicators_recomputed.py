@@ -16,7 +16,7 @@ from xinfang.petitions.services import reception_case_link, reception_day_create
 from xinfang.petitions.tests.builders import ANSWER, act, petitioner, register
 from xinfang.stats.indicators import INDICATORS, Scope, change, indicators_compute, percent, volume_by
 
-DECISIONS = {"accept", "decline", "transfer", "merge_as_repeat"}
+DECISIONS = {"accept", "decline", "transfer", "merge_as_repeat", "resolve_on_spot"}
 CLOSING = {"declined", "closed", "merged", "concluded"}
 START = dt.date(2026, 1, 5)
 
@@ -38,7 +38,7 @@ def _build(tree, seed: int, n: int) -> None:
         # last year's matters feed the year-on-year change
         if rnd.random() < 0.15:
             day = day.replace(year=2025)
-        path = rnd.choice(["stay", "decline", "merge", "direct", "assigned", "assigned", "assigned"])
+        path = rnd.choice(["stay", "decline", "merge", "direct", "assigned", "assigned", "assigned", "on_spot"])
         target = None
         if path == "merge":
             still_open = [(c, p) for c, p in earlier if Case.objects.get(pk=c.pk).is_open]
@@ -57,6 +57,14 @@ def _build(tree, seed: int, n: int) -> None:
         if rnd.random() < 0.2:
             with _at(day):
                 reception_case_link(actor=tree.registrar, day=reception, case=case)
+        if path == "on_spot":
+            # 现场办结 on the day, where the guards allow it (not skip-level, not assigned from above)
+            p = case.petition
+            if not p.is_skip_level and p.channel != "higher" and not p.is_collective:
+                with _at(day):
+                    act(case, tree.registrar, "resolve_on_spot", occasion="window", outcome="当场解释政策并办理。",
+                        acknowledgement="signed", satisfaction=rnd.choice([None, *Satisfaction.values]))
+            continue
         if path == "stay":
             continue
         step = day + dt.timedelta(days=rnd.randrange(0, 22))   # sometimes past the 15 days
@@ -131,7 +139,12 @@ class Timeline:
         self.answered = answer.at.date() if answer else None
         closing = next((e for e in events if e.to_status in CLOSING), None)
         self.closed_at = closing.at if closing else None
-        self.ratings = [(e.at.date(), e.payload["level"]) for e in events if e.action == "rate"]
+        self.ratings = [(e.at.date(), e.payload["level"]) for e in events if e.action == "rate"] + [
+            (e.at.date(), e.payload["satisfaction"]) for e in events
+            if e.action == "resolve_on_spot" and e.payload.get("satisfaction")]
+        self.on_spot = any(e.action == "resolve_on_spot" for e in events)
+        if self.on_spot:   # resolved by the registering unit itself
+            self.handling_unit = case.registered_unit_id
         self.received_by_leader = None
 
     def acceptance_due(self) -> dt.date:
@@ -176,6 +189,8 @@ def _recompute(timelines: list[Timeline], s: Scope, *, registered_ok, handling_o
     out["repeat_share"] = (percent(len(rep), len(got)), len(rep), len(got), None)
     skip = [t for t in got if t.skip]
     out["skip_level_share"] = (percent(len(skip), len(got)), len(skip), len(got), None)
+    spot = [t for t in got if t.on_spot]
+    out["on_spot_share"] = (percent(len(spot), len(got)), len(spot), len(got), None)
     start_dt = timezone.make_aware(dt.datetime.combine(s.start, dt.time.min))
     end_dt = timezone.make_aware(dt.datetime.combine(s.end + dt.timedelta(days=1), dt.time.min))
     den = [t for t in timelines if owner_ok(t) and t.created < start_dt and (t.closed_at is None or t.closed_at >= start_dt)]
@@ -197,6 +212,7 @@ def test_every_indicator_equals_its_recomputation_from_the_timeline(tree, seed):
     for e in Event.objects.order_by("case_id", "seq"):
         events.setdefault(e.case_id, []).append(e)
     timelines = [Timeline(c, events[c.pk]) for c in cases]
+    assert any(t.on_spot for t in timelines) and any(t.on_spot and t.ratings for t in timelines)
     leader_days = {}
     from xinfang.petitions.models import ReceptionDay
     for day in ReceptionDay.objects.prefetch_related("cases"):
@@ -205,7 +221,7 @@ def test_every_indicator_equals_its_recomputation_from_the_timeline(tree, seed):
     petition = {k for k, ind in INDICATORS.items() if ind.kind == "petition"}
     assert petition == {"volume_batches", "volume_persons", "on_time_rate", "first_on_time_rate", "assigned_closed_rate",
                                "leader_received_closed_rate", "acceptance_on_time_rate", "answer_days_avg",
-                               "extension_share", "repeat_share", "skip_level_share", "backlog_cleared_rate",
+                               "extension_share", "repeat_share", "skip_level_share", "on_spot_share", "backlog_cleared_rate",
                                "satisfaction_rate", "satisfied_rate", "basic_rate", "unsatisfied_rate"}
     from xinfang.orgs.selectors import unit_subtree_ids
     street = set(unit_subtree_ids(unit=tree.street_a).values_list("id", flat=True))

@@ -61,6 +61,22 @@
     });
   }
 
+  // --- 现场办结 on the registration form: its inputs shown only when the box is ticked -------
+  function onSpotSync(form) {
+    var box = form.querySelector("[data-on-spot-toggle]");
+    var inputs = form.querySelector("[data-on-spot-fields]");
+    if (!box || !inputs) return;
+    inputs.hidden = !box.checked;
+    var button = form.querySelector("button[type=submit][data-label-on-spot]");
+    if (button) {
+      if (!button.hasAttribute("data-label-plain")) {
+        button.setAttribute("data-label-plain", button.textContent.replace(/并办结$/, ""));
+      }
+      button.textContent = box.checked ? button.getAttribute("data-label-on-spot")
+        : button.getAttribute("data-label-plain");
+    }
+  }
+
   // --- a form typed at a reception window ---------------------------------------------------
   function fields(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
@@ -133,6 +149,10 @@
     });
     document.querySelectorAll("[data-id-number]").forEach(function (input) {
       if (input.value) idNumberShow(input, true);
+    });
+    document.querySelectorAll("[data-on-spot-toggle]").forEach(function (box) {
+      onSpotSync(box.form);
+      box.addEventListener("change", function () { onSpotSync(box.form); });
     });
     // After an error, the field concerned; after a duplicate warning, the confirm button.
     document.querySelectorAll("form[data-focus]").forEach(function (form) {
