@@ -159,7 +159,10 @@ def shoot(browser, base_url: str, out: Path) -> list[Path]:
         context.close()
         # Each role's home page, and the pages a leader and a supervisor use.
         for username, extra in (("handler", ["/notifications/"]), ("reviewer", []), ("district_reviewer", []),
-                                ("leader", ["/stats/", "/stats/assessment/"]), ("supervisor", ["/supervision/"]),
+                                ("leader", ["/stats/", "/stats/assessment/", "/stats/dashboard/", "/campaigns/",
+                                            "/meetings/", "/community-board/"]),
+                                ("supervisor", ["/supervision/", "/accountability/", "/accountability/candidates/",
+                                                "/emergencies/", "/supervision/circulars/"]),
                                 ("registrar", [])):
             context = context_new(browser, base_url, viewport=viewport)
             page = login(context, username, DEMO_PASSWORD)

@@ -181,7 +181,7 @@ def _rollups_add(rows: list[tuple]) -> None:
     table = StatRollup._meta.db_table
     sql = (f"INSERT INTO {table} (kind, grain, day, unit_id, measure, dim, n, total) "
            f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-           f"ON CONFLICT (kind, grain, day, unit_id, measure, dim) "
+           f"ON CONFLICT (kind, measure, dim, grain, day, unit_id) "
            f"DO UPDATE SET n = {table}.n + excluded.n, total = {table}.total + excluded.total")
     with connection.cursor() as cur:
         cur.executemany(sql, rows)

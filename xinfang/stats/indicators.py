@@ -197,9 +197,13 @@ def _memoised(key: tuple, compute: Callable[[], object]):
 def _sums(scope: Scope) -> dict[tuple, tuple[int, int]]:
     """Every measure of the period under the scope's subtree: {(measure, dim): (n, total)}."""
     from .facts import rollup_sums
-    return _memoised(("sums", scope), lambda: rollup_sums(
-        start=scope.start, end=scope.end, unit_ids=_units(scope), measures=_PERIOD_MEASURES,
-        where=Q(dim="") | Q(measure="rating")))
+    def read() -> dict:
+        common = dict(start=scope.start, end=scope.end, unit_ids=_units(scope))
+        # two reads, each on its own stretch of the (measure, dim, grain, day) key
+        sums = rollup_sums(measures=[m for m in _PERIOD_MEASURES if m != "rating"], where=Q(dim=""), **common)
+        sums.update(rollup_sums(measures=("rating",), **common))
+        return sums
+    return _memoised(("sums", scope), read)
 
 
 def _n(scope: Scope, measure: str, dim: str = "") -> int:

@@ -90,5 +90,7 @@ class StatRollup(models.Model):
     total = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "grain", "day", "unit_id", "measure", "dim"],
-                                               name="statrollup_key")]
+        # Every read names its measures and dimension and a range of days: in that order, a
+        # read scans only its own rows (a city's years of other measures stay untouched).
+        constraints = [models.UniqueConstraint(fields=["kind", "measure", "dim", "grain", "day", "unit_id"],
+                                               name="statrollup_measure_key")]
