@@ -7,9 +7,9 @@
     xinfang intake use-default                             go back to the default model
 
 train, classify and evaluate touch no database (system checks are skipped too), so they run
-anywhere the package is installed.
+anywhere the package is installed. `classify` itself is in `_classify.py`, which imports no
+Django, so the `xinfang` entry point can run it without starting Django.
 """
-import io
 import sys
 import time
 
@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from xinfang.intake.classifier import CategoryClassifier, TrainingDataError, macro_f1
 from xinfang.intake.training_data import TrainingFileError, labelled_texts_read
 
-BATCH = 2000
+from ._classify import ModelFileError, classify_stream, model_load
 
 
 class Command(BaseCommand):
@@ -62,6 +62,8 @@ class Command(BaseCommand):
         if not 0 <= heldout <= 0.5:
             raise CommandError("--heldout 须在 0 与 0.5 之间。")
         rows = labelled_texts_read(data, text_columns=text_columns, label_column=label_column)
+        if not rows.texts:
+            raise CommandError(f"{data} 中没有带标签的行（跳过无标签 {rows.skipped} 行）。")
         started = time.perf_counter()
         from xinfang.intake.services import classifier_train_and_measure
 
@@ -74,36 +76,13 @@ class Command(BaseCommand):
 
     def _load(self, path) -> CategoryClassifier:
         try:
-            return CategoryClassifier.load(path)
-        except FileNotFoundError:
-            raise CommandError(f"找不到模型文件：{path}") from None
-        except Exception as exc:   # a file that is not a model: say so, not a traceback
-            raise CommandError(f"无法读取模型文件 {path}：{exc}") from None
+            return model_load(path)
+        except ModelFileError as exc:
+            raise CommandError(str(exc)) from None
 
     def _classify(self, *, model, top, **_):
-        classifier = self._load(model)
-        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline=None) \
-            if hasattr(sys.stdin, "buffer") else sys.stdin
-        out = self.stdout
-        batch: list[str] = []
-
-        def flush():
-            if top > 0:
-                for row in classifier.top(batch, k=top):
-                    out.write("\t".join(f"{label}\t{p:.3f}" for label, p in row) if row else
-                              classifier.predict([""])[0])
-            else:
-                for label in classifier.predict(batch):
-                    out.write(label)
-            batch.clear()
-
-        for line in stdin:
-            batch.append(line.rstrip("\r\n"))
-            if len(batch) >= BATCH:
-                flush()
-        if batch:
-            flush()
-        out.flush()
+        classify_stream(self._load(model), sys.stdin, self.stdout.write, top=top)
+        self.stdout.flush()
 
     def _evaluate(self, *, model, data, text_columns, label_column, **_):
         classifier = self._load(model)
