@@ -35,21 +35,30 @@ def _local_day(at: dt.datetime | None) -> dt.date | None:
 
 
 class _Roots:
-    """First-level ancestor of each category, read once per batch."""
+    """First-level ancestor of each category: the categories in question and their
+    ancestors, in one query (a write reads its own chain, not the whole tree)."""
 
-    def __init__(self):
-        self.parent = dict(Category.objects.values_list("pk", "parent_id"))
+    def __init__(self, category_ids):
+        self.parent: dict[int, int | None] = {}
+        chain = ("parent_id", "parent__parent_id", "parent__parent__parent_id", "parent__parent__parent__parent_id")
+        for pk, *ancestors in Category.objects.filter(pk__in={c for c in category_ids if c}).values_list("pk", *chain):
+            for child, parent in zip([pk, *ancestors], ancestors):
+                if child is not None:
+                    self.parent[child] = parent
 
     def __call__(self, pk: int | None) -> int:
         seen = 0
         while pk is not None and self.parent.get(pk) is not None and seen < 20:
             pk, seen = self.parent[pk], seen + 1
+        if pk is not None and pk not in self.parent:   # deeper than the chain read: walk on
+            self.parent.update(Category.objects.filter(pk=pk).values_list("pk", "parent_id"))
+            return self(pk) if self.parent.get(pk) is not None else pk
         return pk or 0
 
 
 def facts_compute(case_ids: list[int]) -> dict[int, dict]:
     """The facts of these petitions, by case id, in five queries whatever their number."""
-    cases = Case.objects.filter(pk__in=case_ids, kind=KIND).select_related("petition")
+    cases = list(Case.objects.filter(pk__in=case_ids, kind=KIND).select_related("petition"))
     clocks: dict[tuple[int, str], Deadline] = {
         (d.case_id, d.key): d for d in Deadline.objects.filter(
             case_id__in=case_ids, key__in=("handling", "acceptance_notice"), replaced=False).order_by("id")}
@@ -61,7 +70,7 @@ def facts_compute(case_ids: list[int]) -> dict[int, dict]:
         level = (payload or {}).get("level" if action == "rate" else "satisfaction")
         if level:
             ratings.setdefault(case_id, []).append([_local_day(at).isoformat(), level])
-    roots = _Roots()
+    roots = _Roots(c.category_id for c in cases)
     out = {}
     for case in cases:
         p = getattr(case, "petition", None)
