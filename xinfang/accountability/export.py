@@ -4,14 +4,15 @@ import datetime as dt
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from openpyxl.styles import Font
 
 from xinfang.core import clock
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-from xinfang.core.ledger_xlsx import HEADER_ROW, ledger_finish, ledger_sheet
+from xinfang.core.ledger_xlsx import (
+    HEADER_ROW,
+    ledger_finish,
+    ledger_sheet,
+    xlsx_response,
+)
 
 
 def accountability_counts_xlsx(*, counts: dict, exported_at: dt.datetime, exported_by: str) -> bytes:
@@ -41,8 +42,4 @@ def accountability_counts_download(*, counts: dict, user) -> HttpResponse:
     """The xlsx as a download, for the page and the API alike."""
     content = accountability_counts_xlsx(counts=counts, exported_at=timezone.localtime(clock.now()),
                                          exported_by=f"{user}（{user.unit or '未设单位'}）")
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"问责情况-按单位-{counts['start']:%Y%m%d}-{counts['end']:%Y%m%d}.xlsx")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return xlsx_response(content, filename=f"问责情况-按单位-{counts['start']:%Y%m%d}-{counts['end']:%Y%m%d}.xlsx")

@@ -10,7 +10,7 @@ from ninja.responses import Status
 
 from xinfang.accountability import services
 from xinfang.accountability.document import accountability_decision_download
-from xinfang.accountability.export import XLSX_TYPE, accountability_counts_download
+from xinfang.accountability.export import accountability_counts_download
 from xinfang.accountability.models import GROUND_SHORT, AccountabilityRecord, Ground
 from xinfang.accountability.models import Status as RecordStatus
 from xinfang.accountability.schemas import CloseIn, DecideIn, RecordIn, RecordOpenIn
@@ -24,6 +24,7 @@ from xinfang.accountability.selectors import (
 )
 from xinfang.core import clock
 from xinfang.core.errors import NotFound, ValidationFailed
+from xinfang.core.ledger_xlsx import XLSX_TYPE
 from xinfang.core.selectors import case_get_for
 
 from .auth import STAFF_AUTH

@@ -5,8 +5,7 @@ payload schemas are listed in GET /cases/{number})."""
 import datetime as dt
 from typing import Literal
 
-from django.http import HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
+from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
@@ -14,10 +13,16 @@ from pydantic import Field
 from xinfang.assessments.ledger import assessments_ledger_xlsx
 from xinfang.assessments.models import DecisionOutcome, DecisionType
 from xinfang.assessments.schemas import AssessmentIn
-from xinfang.assessments.selectors import LedgerFilters, assessment_facts_for, assessments_for, ledger_rows
+from xinfang.assessments.selectors import (
+    LedgerFilters,
+    assessment_facts_for,
+    assessments_for,
+    ledger_rows,
+)
 from xinfang.assessments.services import assessment_register
 from xinfang.core import clock
 from xinfang.core.errors import ValidationFailed
+from xinfang.core.ledger_xlsx import XLSX_TYPE, xlsx_response
 from xinfang.core.selectors import case_get_for
 from xinfang.core.workflow import workflow_for
 from xinfang.orgs.models import Unit
@@ -30,8 +35,7 @@ router = Router(auth=STAFF_AUTH, tags=["稳评"])
 
 READ_ERRORS = {frozenset({401, 403, 404, 422, 429}): ErrorOut}
 WRITE_ERRORS = {frozenset({401, 403, 404, 409, 422, 429}): ErrorOut}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILE_DOC = {"responses": {200: {"description": "稳评台账（xlsx）", "content": {XLSX: {"schema": {
+FILE_DOC = {"responses": {200: {"description": "稳评台账（xlsx）", "content": {XLSX_TYPE: {"schema": {
     "type": "string", "format": "binary"}}}}}}
 
 
@@ -262,10 +266,7 @@ def assessment_ledger(request: HttpRequest, filters: Query[AssessmentListQuery])
     cases = list(assessments_for(user=request.auth, filters=_filters(filters))[:5000])
     body = assessments_ledger_xlsx(rows=ledger_rows(cases=cases), description="", exported_at=clock.now(),
                                    exported_by=str(request.auth))
-    response = HttpResponse(body, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"稳评台账-{clock.today():%Y%m%d}.xlsx")
-    return response
+    return xlsx_response(body, filename=f"稳评台账-{clock.today():%Y%m%d}.xlsx")
 
 
 @router.get("/assessments/{number}", response={200: AssessmentOut, **READ_ERRORS}, summary="稳评详情",

@@ -3,9 +3,8 @@ rolled up per street, with each target met or not; the cases behind a figure; th
 Handlers are thin: parse, call a selector, render."""
 import datetime as dt
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema
 
 from xinfang.audit.services import audit_record
@@ -17,6 +16,7 @@ from xinfang.community_board.selectors import (
 )
 from xinfang.core import clock
 from xinfang.core.errors import NotFound, ValidationFailed
+from xinfang.core.ledger_xlsx import xlsx_response
 from xinfang.orgs.models import Unit
 
 from .auth import STAFF_AUTH
@@ -156,7 +156,4 @@ def community_board_export(request: HttpRequest, q: Query[BoardQuery]):
     audit_record(actor=user, action="community_board.export", object_type="community_board", object_id="",
                  detail={"period": [period.start.isoformat(), period.end.isoformat()], "unit": q.unit,
                          "rows": len(board_rows(board))})
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"平安创建-{period.label}-{now:%Y%m%d}.xlsx")
-    return response
+    return xlsx_response(content, filename=f"平安创建-{period.label}-{now:%Y%m%d}.xlsx")

@@ -4,13 +4,13 @@ are overdue, and the counts by the level disputes were resolved at. Workflow act
 through the generic /api/v1/cases/{number}/transitions."""
 import datetime as dt
 
-from django.http import HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from xinfang.core import clock
 from xinfang.core.errors import ValidationFailed
+from xinfang.core.ledger_xlsx import xlsx_response
 from xinfang.core.selectors import case_deadline_state
 from xinfang.core.workflow import workflow_for
 from xinfang.disputes.ledger import disputes_ledger_xlsx
@@ -40,7 +40,6 @@ router = Router(auth=STAFF_AUTH, tags=["矛盾纠纷"])
 
 READ_ERRORS = {frozenset({401, 403, 404, 422, 429}): ErrorOut}
 WRITE_ERRORS = {frozenset({401, 403, 404, 409, 422, 429}): ErrorOut}
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEDGER_MAX_ROWS = 5000
 
 
@@ -278,9 +277,7 @@ def dispute_ledger_endpoint(request: HttpRequest, filters: Query[DisputeListQuer
     cases = list(disputes_filter(user=request.auth, **_filters(filters))[:LEDGER_MAX_ROWS])
     now = clock.now()
     body = disputes_ledger_xlsx(cases=cases, description="", exported_at=now, exported_by=str(request.auth))
-    response = HttpResponse(body, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, f"矛盾纠纷排查调处台账-{now:%Y%m%d}.xlsx")
-    return response
+    return xlsx_response(body, filename=f"矛盾纠纷排查调处台账-{now:%Y%m%d}.xlsx")
 
 
 @router.get("/disputes/levels", response={200: ResolutionLevelsOut, **READ_ERRORS},

@@ -6,15 +6,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from xinfang.audit.services import audit_record
 from xinfang.core import clock
 from xinfang.core.errors import ValidationFailed
+from xinfang.core.ledger_xlsx import xlsx_response
 from xinfang.core.workflow import workflow_for
 from xinfang.emergencies.export import emergencies_ledger_xlsx
 from xinfang.emergencies.models import Category, Emergency, EventType, Grade
@@ -245,10 +245,7 @@ def emergency_ledger_export(request: HttpRequest, filters: Query[EmergencyListQu
                                       truncated_at=EXPORT_MAX_ROWS if total > EXPORT_MAX_ROWS else None)
     audit_record(actor=user, action="emergencies.export", object_type="emergency_ledger", object_id="",
                  detail={"conditions": filters.dict(exclude_none=True), "rows": min(total, EXPORT_MAX_ROWS)})
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"突发事件信息报送台账-{now:%Y%m%d-%H%M}.xlsx")
-    return response
+    return xlsx_response(content, filename=f"突发事件信息报送台账-{now:%Y%m%d-%H%M}.xlsx")
 
 
 @router.get("/emergencies/overdue", response={200: list[EmergencyOut], **READ_ERRORS}, summary="首报超时未报的事件",

@@ -3,15 +3,15 @@ the quarterly/annual statistics and open hazards by age, and inspections. Workfl
 go through the generic POST /api/v1/cases/{number}/transitions. Handlers are thin."""
 import datetime as dt
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from xinfang.audit.services import audit_record
 from xinfang.core import clock
 from xinfang.core.errors import ValidationFailed
+from xinfang.core.ledger_xlsx import xlsx_response
 from xinfang.core.selectors import case_deadline_state
 from xinfang.core.workflow import workflow_for
 from xinfang.hazards.export import hazards_ledger_xlsx
@@ -238,10 +238,7 @@ def hazard_ledger_export(request: HttpRequest, filters: Query[HazardListQuery]):
                                   truncated_at=EXPORT_MAX_ROWS if total > EXPORT_MAX_ROWS else None)
     audit_record(actor=user, action="hazards.export", object_type="hazard_ledger", object_id="",
                  detail={"conditions": filters.dict(exclude_none=True), "rows": min(total, EXPORT_MAX_ROWS)})
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"隐患排查治理台账-{now:%Y%m%d-%H%M}.xlsx")
-    return response
+    return xlsx_response(content, filename=f"隐患排查治理台账-{now:%Y%m%d-%H%M}.xlsx")
 
 
 @router.get("/hazards/stats", response={200: StatsOut, **READ_ERRORS}, summary="隐患季度/年度统计",

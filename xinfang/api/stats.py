@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 
 from xinfang.core import clock
 from xinfang.core.errors import ValidationFailed
+from xinfang.core.ledger_xlsx import XLSX_TYPE
 from xinfang.stats.indicators import (
     KIND,
     KINDS,
@@ -139,7 +140,6 @@ def stats_trend(request: HttpRequest, q: Query[StatsQuery]):
     return {"scope": _scope_out(scope), "items": volume_trend(scope=scope)}
 
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILE_DOC = {"responses": {"200": {"description": "统计报表文件", "content": {
     "application/pdf": {"schema": {"type": "string", "format": "binary"}},
     XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}}

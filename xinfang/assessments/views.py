@@ -3,16 +3,16 @@ the facts fragment the case page embeds. Views only parse, call and render."""
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 
 from xinfang.core import clock
 from xinfang.core.attachments import attachment_limits
 from xinfang.core.errors import NotFound, XinfangError
+from xinfang.core.ledger_xlsx import xlsx_response
 from xinfang.core.selectors import case_get_for
 from xinfang.core.workflow import workflow_for
 from xinfang.orgs.models import Unit
@@ -117,10 +117,7 @@ def assessment_ledger_export(request):
     cases = list(assessments_for(user=request.user, filters=f)[:EXPORT_LIMIT])
     body = assessments_ledger_xlsx(rows=ledger_rows(cases=cases), description=_description(f),
                                    exported_at=clock.now(), exported_by=str(request.user))
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"稳评台账-{clock.today():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    return response
+    return xlsx_response(body, filename=f"稳评台账-{clock.today():%Y%m%d}.xlsx")
 
 
 FORM_FIELDS = ("title", "content", "decision_type", "owner_unit_id", "sponsor", "place_unit_id", "location",

@@ -16,6 +16,7 @@ from xinfang.audit.services import audit_record
 from xinfang.core import clock
 from xinfang.core.ledger_xlsx import (
     HEADER_ROW,
+    XLSX_TYPE,
     ledger_date_format,
     ledger_finish,
     ledger_sheet,
@@ -167,7 +168,6 @@ def campaign_report_pdf(*, campaign: Campaign, info: list[tuple[str, str]], prog
     return HTML(string=html).write_pdf()
 
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONTENT_TYPES = {"xlsx": XLSX_TYPE, "pdf": PDF_TYPE}
 PDF_MAX_ROWS = 500
 

@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from xinfang.audit.services import audit_record
 from xinfang.core import clock
 from xinfang.core.errors import NotFound, XinfangError
+from xinfang.core.ledger_xlsx import xlsx_response
 from xinfang.orgs.models import Unit, UnitLevel
 
 from .export import board_rows, board_xlsx
@@ -22,8 +22,6 @@ from .selectors import (
     board_period_parse,
     board_root_for,
 )
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _query(request) -> tuple[dict, list[str]]:
@@ -85,11 +83,7 @@ def board_export(request):
     audit_record(actor=user, action="community_board.export", object_type="community_board", object_id="",
                  detail={"period": [query["period"].start.isoformat(), query["period"].end.isoformat()],
                          "unit": query["unit"].pk if query["unit"] else None, "rows": len(board_rows(data))})
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"平安创建-{query['period'].label}-{now:%Y%m%d}.xlsx")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return xlsx_response(content, filename=f"平安创建-{query['period'].label}-{now:%Y%m%d}.xlsx")
 
 
 @login_required

@@ -59,3 +59,16 @@ def ledger_finish(wb, ws, *, count: int, exported_at: dt.datetime, exported_by: 
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, *, filename: str):
+    """A workbook as a download (pages and API alike): its type, a UTF-8 file name, no sniffing."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

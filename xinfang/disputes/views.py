@@ -8,13 +8,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from xinfang.core import clock
 from xinfang.core.errors import NotFound, XinfangError
+from xinfang.core.ledger_xlsx import xlsx_response
 from xinfang.core.selectors import case_get_for
 from xinfang.core.workflow import workflow_for
 from xinfang.orgs.models import Unit, UnitLevel
@@ -37,7 +37,6 @@ from .selectors import (
 )
 from .services import dispute_from_petition, dispute_register, screening_report_file
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PARTY_ROWS = 6
 PARTY_FIELDS = ("kind", "side", "name", "id_number", "phone", "address")
 REGISTRATION_FIELDS = ("title", "content", "dispute_type", "received_date", "place_unit_id", "place_text",
@@ -134,9 +133,7 @@ def dispute_ledger_export(request):
     now = clock.now()
     body = disputes_ledger_xlsx(cases=cases, description=_describe(typed), exported_at=now,
                                 exported_by=str(request.user))
-    response = HttpResponse(body, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, f"矛盾纠纷排查调处台账-{now:%Y%m%d}.xlsx")
-    return response
+    return xlsx_response(body, filename=f"矛盾纠纷排查调处台账-{now:%Y%m%d}.xlsx")
 
 
 # --- 登记 --------------------------------------------------------------------------------

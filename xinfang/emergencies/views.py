@@ -11,12 +11,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from xinfang.audit.services import audit_record
 from xinfang.core import clock
 from xinfang.core.errors import NotFound, XinfangError
+from xinfang.core.ledger_xlsx import xlsx_response
 from xinfang.core.workflow import workflow_for
 from xinfang.orgs.models import Unit
 
@@ -49,7 +49,6 @@ from .services import (
 )
 from .workflow import STAFF_ROLES
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 30
 EXPORT_MAX_ROWS = 5000
 
@@ -108,11 +107,7 @@ def emergency_export(request):
                                       truncated_at=EXPORT_MAX_ROWS if total > EXPORT_MAX_ROWS else None)
     audit_record(actor=user, action="emergencies.export", object_type="emergency_ledger", object_id="",
                  detail={"conditions": query.description, "rows": min(total, EXPORT_MAX_ROWS)})
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"突发事件信息报送台账-{now:%Y%m%d-%H%M}.xlsx")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return xlsx_response(content, filename=f"突发事件信息报送台账-{now:%Y%m%d-%H%M}.xlsx")
 
 
 def _register_context(request, *, typed: dict, errors: dict, general: str = "") -> dict:

@@ -8,12 +8,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from xinfang.audit.services import audit_record
 from xinfang.core import clock
 from xinfang.core.attachments import attachment_limits
 from xinfang.core.errors import NotFound, XinfangError
+from xinfang.core.ledger_xlsx import xlsx_response
 from xinfang.core.selectors import case_deadline_state
 from xinfang.core.workflow import workflow_for
 from xinfang.orgs.models import Unit, User
@@ -42,7 +42,6 @@ from .selectors import (
 )
 from .services import hazard_owner_default, hazard_register, inspection_create
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 30
 EXPORT_MAX_ROWS = 5000
 REGISTERING_ROLES = ("inspector", "mediator", "supervisor")
@@ -105,11 +104,7 @@ def hazard_export(request):
                                   truncated_at=EXPORT_MAX_ROWS if total > EXPORT_MAX_ROWS else None)
     audit_record(actor=user, action="hazards.export", object_type="hazard_ledger", object_id="",
                  detail={"conditions": query.description, "rows": min(total, EXPORT_MAX_ROWS)})
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"隐患排查治理台账-{now:%Y%m%d-%H%M}.xlsx")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return xlsx_response(content, filename=f"隐患排查治理台账-{now:%Y%m%d-%H%M}.xlsx")
 
 
 def _register_context(request, *, typed: dict, errors: dict, general: str = ""):

@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 
 from xinfang.core import clock
 from xinfang.core.errors import NotFound, ValidationFailed
+from xinfang.core.ledger_xlsx import XLSX_TYPE
 from xinfang.web.rows import case_row, cases_with_row_data
 
 from .assessment import units_score
@@ -51,7 +52,6 @@ from .selectors import (
     stats_units_for,
 )
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF_TYPE = "application/pdf"
 PAGE_SIZE = 30
 # Breakdowns drawn as bars (the others are short: a table says it all).

@@ -11,11 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -30,6 +29,7 @@ from xinfang.core.attachments import (
 from xinfang.core.calendar import is_rest_day
 from xinfang.core.deadlines import DeadlineState
 from xinfang.core.errors import Conflict, NotFound, XinfangError
+from xinfang.core.ledger_xlsx import xlsx_response
 from xinfang.core.models import Case, Category
 from xinfang.core.selectors import (
     CASE_ORDERS,
@@ -45,6 +45,7 @@ from xinfang.core.selectors import (
 from xinfang.core.services import case_transition
 from xinfang.core.validation import payload_parse
 from xinfang.core.workflow import workflow_for, workflows_all
+from xinfang.disputes.models import ConfirmationResult, Performance, Track
 from xinfang.orgs.models import Unit, User
 from xinfang.petitions.models import (
     Acknowledgement,
@@ -75,6 +76,7 @@ from xinfang.petitions.services import (
     reception_day_create,
 )
 
+from .case_sections import case_kind_facts, case_sections_for
 from .export import cases_xlsx
 from .forms import (
     LIST_SELECTS,
@@ -91,14 +93,10 @@ from .forms import (
     registration_from_post,
     select_options,
 )
-from xinfang.disputes.models import ConfirmationResult, Performance, Track
-
-from .case_sections import case_kind_facts, case_sections_for
 from .rows import case_row, cases_with_row_data, status_label
 from .selectors import saved_filters_for
 from .services import saved_filter_delete, saved_filter_save
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # 信访工作条例第20条: five or more people with one matter choose representatives.
 COLLECTIVE_FROM = 5
 PAGE_SIZE = 30
@@ -204,11 +202,7 @@ def case_list_export(request):
     # The rows name petitioners: who took which list out of the system is on record.
     audit_record(actor=user, action="cases.export", object_type="case_list", object_id="",
                  detail={"conditions": query.description, "rows": min(total, EXPORT_MAX_ROWS)})
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"案件列表-{timezone.localtime(now):%Y%m%d-%H%M}.xlsx")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return xlsx_response(content, filename=f"案件列表-{timezone.localtime(now):%Y%m%d-%H%M}.xlsx")
 
 
 @login_required
