@@ -1,6 +1,7 @@
 """The case list and the case page in a real browser: filtering, sorting, saving a filter,
 exporting the list to Excel and opening the file; uploading attachments and previewing them."""
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -118,4 +119,6 @@ def test_attachments_are_uploaded_and_previewed_in_place(staff, tree, tmp_path):
     items.nth(1).get_by_text("预览").click()
     frame = items.nth(1).locator("iframe")
     expect(frame).to_be_visible()
-    assert frame.get_attribute("src").endswith(f"/attachments/{Attachment.objects.get(name='来信扫描.pdf').pk}/")
+    # the src is set by the <details> toggle event, which fires after the frame shows: wait for it
+    pk = Attachment.objects.get(name='来信扫描.pdf').pk
+    expect(frame).to_have_attribute("src", re.compile(rf"/attachments/{pk}/$"))
