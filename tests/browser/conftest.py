@@ -55,4 +55,16 @@ def staff(chromium, server_url):
 
     yield open_as
     for context in contexts:
+        _settle(context)
         context.close()
+
+
+def _settle(context) -> None:
+    """Let the pages' last requests (htmx fragments load after the page) finish before the
+    test's database is flushed: on PostgreSQL a request still reading holds a lock the
+    flush's TRUNCATE waits for, and the two deadlock."""
+    for page in context.pages:
+        try:
+            page.wait_for_load_state("networkidle", timeout=5000)
+        except Exception:   # a page still polling after 5 s: close it anyway
+            pass
