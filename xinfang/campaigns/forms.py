@@ -1,10 +1,10 @@
 """Reading the campaign pages' query strings and POSTs into what the services and selectors
 take. No rules here: the services decide what is valid and say why."""
 import dataclasses
-from urllib.parse import urlencode
 
 from xinfang.orgs.models import Unit
 from xinfang.stats.indicators import KINDS
+from xinfang.web.forms import ListFilterParse
 
 from .measures import MEASURES
 from .selectors import LEDGER_STATES, LedgerFilters
@@ -24,30 +24,14 @@ class LedgerQuery:
 
 def ledger_query_parse(get, *, units: dict[str, Unit]) -> LedgerQuery:
     """The ledger's filters; a value that does not parse is reported and left out."""
-    values = {k: get.get(k, "").strip() for k in ("q", "unit", "kind", "state")}
-    errors, parts = [], []
-    f = LedgerFilters(text=values["q"] or None)
-    if values["unit"]:
-        f.unit = units.get(values["unit"])
-        if f.unit is None:
-            errors.append("「责任单位」不存在，已忽略。")
-            values["unit"] = ""
-        else:
-            parts.append(f"责任单位：{f.unit.name}")
-    for key, choices, label in (("kind", KINDS, "案件类别"), ("state", LEDGER_STATES, "办理情况")):
-        raw = values[key]
-        if not raw:
-            continue
-        if raw not in choices:
-            errors.append(f"「{label}」的取值无效，已忽略。")
-            values[key] = ""
-            continue
-        setattr(f, key, raw)
-        parts.append(f"{label}：{choices[raw]}")
-    if f.text:
-        parts.append(f"关键词：{f.text}")
-    querystring = urlencode({k: v for k, v in values.items() if v})
-    return LedgerQuery(filters=f, values=values, errors=errors, description="；".join(parts), querystring=querystring)
+    parse = ListFilterParse(get, ("q", "unit", "kind", "state"))
+    f = LedgerFilters(text=parse.values["q"] or None)
+    f.unit = parse.pick("unit", units, "责任单位")
+    parse.choice("kind", KINDS, "案件类别", into=f)
+    parse.choice("state", LEDGER_STATES, "办理情况", into=f)
+    parse.text(f.text)
+    return LedgerQuery(filters=f, values=parse.values, errors=parse.errors, description=parse.description,
+                       querystring=parse.querystring)
 
 
 def campaign_from_post(post) -> tuple[dict, dict]:

@@ -16,8 +16,9 @@ from xinfang.core import clock
 from xinfang.core.errors import NotFound, ValidationFailed, XinfangError
 from xinfang.core.models import Category
 from xinfang.core.selectors import case_get_for
-from xinfang.orgs.models import Unit
+from xinfang.orgs.selectors import units_active
 from xinfang.stats.indicators import KINDS
+from xinfang.web.forms import unit_options
 
 from . import services
 from .forms import TARGET_ROWS, campaign_from_post, campaign_typed, ledger_query_parse
@@ -46,13 +47,8 @@ PAGE_SIZE = 30
 PREVIEW_ROWS = 20
 
 
-def _units() -> dict[str, Unit]:
-    return {str(u.pk): u for u in Unit.objects.filter(is_active=True).only("pk", "name", "depth", "path")
-            .order_by("path")}
 
 
-def _unit_options(units) -> list[tuple[str, str]]:
-    return [(str(u.pk), "\u3000" * u.depth + u.name) for u in units]
 
 
 def _campaign(request, pk: int):
@@ -82,7 +78,7 @@ def campaign_list(request):
 
 
 def _form_context(*, typed: dict, errors: dict, general: str = "", campaign=None) -> dict:
-    units = _units()
+    units = {str(u.pk): u for u in units_active()}
     categories = Category.objects.filter(is_active=True, level__lte=2).select_related("parent").order_by("level", "name")
     by_parent: dict = {}
     for c in categories:
@@ -93,7 +89,7 @@ def _form_context(*, typed: dict, errors: dict, general: str = "", campaign=None
         ordered += [(str(c.pk), "\u3000" + c.name) for c in by_parent.get(top.pk, [])]
     rows = typed.get("targets") or [{"measure": "", "number": ""} for _ in range(TARGET_ROWS)]
     return {"v": typed, "errors": errors, "general_error": general, "campaign": campaign,
-            "units": _unit_options(units.values()), "types": CampaignType.choices, "kinds": list(KINDS.items()),
+            "units": unit_options(units.values()), "types": CampaignType.choices, "kinds": list(KINDS.items()),
             "categories": ordered, "measures": list(MEASURES.values()), "target_rows": rows, "nav": "campaigns"}
 
 
@@ -147,7 +143,7 @@ def campaign_edit(request, pk: int):
 def campaign_detail(request, pk: int):
     user = request.user
     campaign = _campaign(request, pk)
-    units = _units()
+    units = {str(u.pk): u for u in units_active()}
     query = ledger_query_parse(request.GET, units=units)
     today = clock.today()
     qs = campaign_ledger(user=user, campaign=campaign, filters=query.filters)
@@ -158,7 +154,7 @@ def campaign_detail(request, pk: int):
         "type_label": CampaignType(campaign.type).label, "scope_text": campaign_scope_describe(campaign),
         "progress": campaign_progress(campaign), "overview": overview, "by_unit": campaign_by_unit(campaign),
         "rows": [ledger_row(e, campaign=campaign, today=today) for e in page.object_list], "page": page,
-        "query": query, "v": query.values, "units": _unit_options(u for u in units.values()
+        "query": query, "v": query.values, "units": unit_options(u for u in units.values()
                                                                    if u.path.startswith(campaign.scope_unit.path)),
         "kinds": [(k, KINDS[k]) for k in campaign.kinds], "states": LEDGER_STATES.items(),
         "may_manage": campaign_may_manage(user=user, campaign=campaign) and campaign.end_date >= today,
@@ -244,7 +240,7 @@ def _exporter(request) -> tuple:
 @login_required
 def campaign_ledger_export(request, pk: int):
     campaign = _campaign(request, pk)
-    query = ledger_query_parse(request.GET, units=_units())
+    query = ledger_query_parse(request.GET, units={str(u.pk): u for u in units_active()})
     if query.errors:
         return HttpResponse("查询条件有误，未导出：" + "；".join(query.errors), status=422,
                             content_type="text/plain; charset=utf-8")

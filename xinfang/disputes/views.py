@@ -18,7 +18,8 @@ from xinfang.core.ledger_xlsx import xlsx_response
 from xinfang.core.selectors import case_get_for
 from xinfang.core.workflow import workflow_for
 from xinfang.orgs.models import Unit, UnitLevel
-from xinfang.web.forms import select_options
+from xinfang.orgs.selectors import units_active
+from xinfang.web.forms import select_options, unit_options
 from xinfang.web.rows import case_row
 
 from .ledger import disputes_ledger_xlsx
@@ -50,8 +51,7 @@ def _fragment(request) -> bool:
 
 
 def _unit_options(selected="") -> str:
-    units = Unit.objects.filter(is_active=True).only("pk", "name", "depth").order_by("path")
-    return select_options([(str(u.pk), "\u3000" * u.depth + u.name) for u in units], selected)
+    return select_options(unit_options(units_active()), selected)
 
 
 def _may_register(user) -> bool:

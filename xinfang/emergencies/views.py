@@ -18,7 +18,8 @@ from xinfang.core import clock
 from xinfang.core.errors import NotFound, XinfangError
 from xinfang.core.ledger_xlsx import xlsx_response
 from xinfang.core.workflow import workflow_for
-from xinfang.orgs.models import Unit
+from xinfang.orgs.selectors import units_active
+from xinfang.web.forms import unit_options
 
 from .export import emergencies_ledger_xlsx
 from .forms import (
@@ -57,12 +58,8 @@ def _may_register(user) -> bool:
     return user.unit_id is not None and user.has_role(*STAFF_ROLES)
 
 
-def _units() -> list[Unit]:
-    return list(Unit.objects.filter(is_active=True).only("pk", "name", "depth", "path", "level").order_by("path"))
 
 
-def _unit_options(units) -> list[tuple[str, str]]:
-    return [(str(u.pk), "\u3000" * u.depth + u.name) for u in units]
 
 
 def _case(user, number: str):
@@ -78,14 +75,14 @@ def _common(request, tab: str) -> dict:
 
 @login_required
 def emergency_list(request):
-    units = {str(u.pk): u for u in _units()}
+    units = {str(u.pk): u for u in units_active()}
     query = emergency_list_query_parse(request.GET, units=units)
     qs = emergencies_ledger(emergencies_filter(emergencies_visible_to(user=request.user), filters=query.filters))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     now = clock.now()
     return render(request, "emergencies/list.html", {
         "rows": [emergency_row(e, now=now) for e in page.object_list], "page": page, "query": query,
-        "v": query.values, "units": _unit_options(u for u in units.values() if u.level in PLACE_LEVELS),
+        "v": query.values, "units": unit_options(u for u in units.values() if u.level in PLACE_LEVELS),
         "types": EventType.choices, "categories": Category.choices, "grades": Grade.choices,
         "statuses": [(c, s.label) for c, s in workflow_for("emergency").states.items()],
         **_common(request, "list"),
@@ -95,7 +92,7 @@ def emergency_list(request):
 @login_required
 def emergency_export(request):
     """The list as filtered, up to EXPORT_MAX_ROWS rows; bad conditions refuse the export."""
-    query = emergency_list_query_parse(request.GET, units={str(u.pk): u for u in _units()})
+    query = emergency_list_query_parse(request.GET, units={str(u.pk): u for u in units_active()})
     if query.errors:
         return HttpResponse("查询条件有误，未导出：" + "；".join(query.errors), status=422,
                             content_type="text/plain; charset=utf-8")
@@ -113,8 +110,8 @@ def emergency_export(request):
 def _register_context(request, *, typed: dict, errors: dict, general: str = "") -> dict:
     user = request.user
     area = reporter_area(actor=user)
-    places = [u for u in _units() if u.level in PLACE_LEVELS and u.is_within(area)]
-    return {"v": typed, "errors": errors, "general_error": general, "places": _unit_options(places),
+    places = [u for u in units_active() if u.level in PLACE_LEVELS and u.is_within(area)]
+    return {"v": typed, "errors": errors, "general_error": general, "places": unit_options(places),
             "types": EventType.choices, "grades": Grade.choices, **_common(request, "new")}
 
 
@@ -266,13 +263,13 @@ def _period(get) -> tuple[dt.date, dt.date, list[str]]:
 @login_required
 def emergency_stats(request):
     start, end, errors = _period(request.GET)
-    units = {str(u.pk): u for u in _units() if u.level in PLACE_LEVELS}
+    units = {str(u.pk): u for u in units_active() if u.level in PLACE_LEVELS}
     unit = units.get(request.GET.get("unit", ""))
     if request.GET.get("unit") and unit is None:
         errors.append("单位不存在，已统计全部范围。")
     stats = emergencies_stats(user=request.user, start=start, end=end, unit=unit)
     return render(request, "emergencies/stats.html", {
-        "stats": stats, "errors": errors, "units": _unit_options(units.values()),
+        "stats": stats, "errors": errors, "units": unit_options(units.values()),
         "v": {"from": start.isoformat(), "to": end.isoformat(), "unit": str(unit.pk) if unit else ""},
         "total_figures": [{"label": label, "unit": u, "value": stats["totals"][n]} for n, label, u in FIGURES],
         **_common(request, "stats"),

@@ -16,7 +16,9 @@ from xinfang.core.errors import NotFound, XinfangError
 from xinfang.core.ledger_xlsx import xlsx_response
 from xinfang.core.selectors import case_deadline_state
 from xinfang.core.workflow import workflow_for
-from xinfang.orgs.models import Unit, User
+from xinfang.orgs.models import User
+from xinfang.orgs.selectors import units_active
+from xinfang.web.forms import unit_options
 
 from .export import hazards_ledger_xlsx
 from .forms import (
@@ -48,16 +50,12 @@ REGISTERING_ROLES = ("inspector", "mediator", "supervisor")
 ORGANISING_ROLES = ("inspector", "supervisor", "leader")
 
 
-def _units() -> list[Unit]:
-    return list(Unit.objects.filter(is_active=True).only("pk", "name", "depth", "path").order_by("path"))
 
 
-def _unit_options(units) -> list[tuple[str, str]]:
-    return [(str(u.pk), "\u3000" * u.depth + u.name) for u in units]
 
 
 def _list_query(request):
-    units = {str(u.pk): u for u in _units()}
+    units = {str(u.pk): u for u in units_active()}
     inspections = {str(i.pk): i for i in inspections_visible_to(user=request.user)}
     return hazard_list_query_parse(request.GET, units=units, inspections=inspections), units, inspections
 
@@ -81,7 +79,7 @@ def hazard_list(request):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "hazards/list.html", {
         "rows": _rows(request.user, page.object_list), "page": page, "query": query, "v": query.values,
-        "units": _unit_options(units.values()), "inspections": list(inspections.values()),
+        "units": unit_options(units.values()), "inspections": list(inspections.values()),
         "grades": Grade.choices, "industries": Industry.choices, "categories": HazardCategory.choices,
         "statuses": [(c, s.label) for c, s in workflow_for("hazard").states.items()],
         "may_register": request.user.has_role(*REGISTERING_ROLES), "tab": "list", "nav": "hazards",
@@ -109,9 +107,9 @@ def hazard_export(request):
 
 def _register_context(request, *, typed: dict, errors: dict, general: str = ""):
     user = request.user
-    units = _units()
+    units = units_active()
     return {
-        "v": typed, "errors": errors, "general_error": general, "units": _unit_options(units),
+        "v": typed, "errors": errors, "general_error": general, "units": unit_options(units),
         "grades": Grade.choices, "industries": Industry.choices, "categories": HazardCategory.choices,
         "sources": Source.choices, "violation_kinds": ViolationType.choices,
         "inspections": [i for i in inspections_visible_to(user=user)],
@@ -184,7 +182,7 @@ def inspection_list(request):
              for i in inspections_visible_to(user=user).select_related("inspecting_unit")[:100]]
     return render(request, "hazards/inspections.html", {
         "items": items, "may_create": may_create, "v": typed, "error": error,
-        "units": _unit_options(_units()), "tab": "inspections", "nav": "hazards",
+        "units": unit_options(units_active()), "tab": "inspections", "nav": "hazards",
     }, status=status)
 
 
@@ -220,7 +218,7 @@ def hazard_stats(request):
     if by not in STATS_DIMENSIONS:
         errors.append("统计维度无效，已按隐患等级统计。")
         by, status = "grade", 422
-    units = {str(u.pk): u for u in _units()}
+    units = {str(u.pk): u for u in units_active()}
     unit = units.get(get.get("unit", ""))
     if get.get("unit") and unit is None:
         errors.append("单位不存在，已统计全部范围。")
@@ -229,7 +227,7 @@ def hazard_stats(request):
     return render(request, "hazards/stats.html", {
         "stats": stats, "ages": hazards_open_by_age(user=user, unit=unit), "errors": errors,
         "dimensions": STATS_DIMENSIONS.items(), "by": by, "year": period.year, "quarter": period.quarter or "",
-        "unit": get.get("unit", "") if unit else "", "units": _unit_options(units.values()),
+        "unit": get.get("unit", "") if unit else "", "units": unit_options(units.values()),
         "years": range(clock.today().year, clock.today().year - 6, -1), "tab": "stats", "nav": "hazards",
         "export_query": f"from={period.start.isoformat()}&to={period.end.isoformat()}"
                         + (f"&unit={unit.pk}" if unit else ""),

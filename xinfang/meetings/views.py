@@ -13,7 +13,9 @@ from xinfang.core import clock
 from xinfang.core.errors import NotFound, XinfangError
 from xinfang.core.selectors import case_get_for
 from xinfang.documents.render import TYPE_BY_FORMAT
-from xinfang.orgs.models import Unit, User
+from xinfang.orgs.models import User
+from xinfang.orgs.selectors import units_active
+from xinfang.web.forms import unit_options
 
 from . import services
 from .models import AgendaItem, MeetingKind
@@ -32,12 +34,8 @@ from .selectors import (
 MEETING_FIELDS = ("kind", "date", "convening_unit_id", "place", "chair_id", "chair_name", "topic")
 
 
-def _units():
-    return list(Unit.objects.filter(is_active=True).only("pk", "name", "depth", "path").order_by("path"))
 
 
-def _unit_options(units) -> list[tuple[str, str]]:
-    return [(str(u.pk), "\u3000" * u.depth + u.name) for u in units]
 
 
 def _staff_by_unit() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -79,8 +77,8 @@ def meeting_list(request):
 
 
 def _new_context(*, typed: dict, errors: dict, general: str = "") -> dict:
-    units = _units()
-    return {"v": typed, "errors": errors, "general_error": general, "units": _unit_options(units),
+    units = units_active()
+    return {"v": typed, "errors": errors, "general_error": general, "units": unit_options(units),
             "kinds": MeetingKind.choices, "staff": _staff_by_unit(), "nav": "meetings", "tab": "new"}
 
 
@@ -117,7 +115,7 @@ def meeting_detail(request, pk: int):
         "meeting": meeting, "agenda": meeting_agenda_for(user=user, meeting=meeting),
         "attending": list(meeting.attending_units.order_by("path")), "may_manage": may_manage,
         "may_add": may_manage and today <= meeting.date, "may_decide": may_manage and today >= meeting.date,
-        "units": _unit_options(_units()), "staff": _staff_by_unit(), "today": today,
+        "units": unit_options(units_active()), "staff": _staff_by_unit(), "today": today,
         "minutes_stale": bool(meeting.minutes_at and meeting.updated_at > meeting.minutes_at),
         "may_convene": meeting_may_convene(user=user), "nav": "meetings", "tab": "list",
     })

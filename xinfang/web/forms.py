@@ -259,6 +259,86 @@ def case_list_query_parse(get, *, choices: dict[str, ListChoice], orders: dict[s
                          description="；".join(described), querystring=urlencode(query))
 
 
+class ListFilterParse:
+    """A list page's filters read from a query string, one value at a time. A value that
+    does not parse is named in `errors` and left out — the list is never silently
+    widened — and each one taken is described in words for the page and the export's
+    title row. `values` keep what was typed that parsed, for the form and the
+    querystring of the next page."""
+
+    def __init__(self, get, keys):
+        self.values = {k: get.get(k, "").strip() for k in keys}
+        self.errors: list[str] = []
+        self.parts: list[str] = []
+
+    def choice(self, key: str, choices: dict, label: str, *, into, attr: str | None = None) -> None:
+        raw = self.values[key]
+        if not raw:
+            return
+        if raw not in choices:
+            self.errors.append(f"「{label}」的取值无效，已忽略。")
+            self.values[key] = ""
+            return
+        setattr(into, attr or key, raw)
+        self.parts.append(f"{label}：{choices[raw]}")
+
+    def pick(self, key: str, options: dict, label: str, *, missing: str = "不存在"):
+        """The object `options` has under the typed key (a unit, an inspection), or None."""
+        raw = self.values[key]
+        if not raw:
+            return None
+        found = options.get(raw)
+        if found is None:
+            self.errors.append(f"「{label}」{missing}，已忽略。")
+            self.values[key] = ""
+            return None
+        self.parts.append(f"{label}：{found.name}")
+        return found
+
+    def flag(self, key: str, *, yes: str, no: str | None = None) -> bool | None:
+        """"1" → True, "0" → False where `no` describes it, anything else → no filter."""
+        raw = self.values[key]
+        if raw == "1" or (raw == "0" and no is not None):
+            self.parts.append(yes if raw == "1" else no)
+            return raw == "1"
+        return None
+
+    def date_range(self, start: str, end: str, label: str) -> tuple[dt.date | None, dt.date | None]:
+        out = []
+        for key, side in ((start, "自"), (end, "至")):
+            raw, day = self.values[key], None
+            if raw:
+                try:
+                    day = dt.date.fromisoformat(raw)
+                except ValueError:
+                    self.errors.append(f"「{label} {side}」“{raw[:20]}”不是有效日期（格式：YYYY-MM-DD），已忽略。")
+            if day is None:
+                self.values[key] = ""
+            out.append(day)
+        if out[0]:
+            self.parts.append(f"{out[0]:%Y-%m-%d} 起")
+        if out[1]:
+            self.parts.append(f"至 {out[1]:%Y-%m-%d}")
+        return out[0], out[1]
+
+    def text(self, text: str | None) -> None:
+        if text:
+            self.parts.append(f"关键词：{text}")
+
+    @property
+    def description(self) -> str:
+        return "；".join(self.parts)
+
+    @property
+    def querystring(self) -> str:
+        return urlencode({k: v for k, v in self.values.items() if v})
+
+
+def unit_options(units) -> list[tuple[str, str]]:
+    """(value, label) pairs of a unit picker: each unit indented by its depth in the tree."""
+    return [(str(u.pk), "\u3000" * u.depth + u.name) for u in units]
+
+
 def select_options(options, selected: str = "") -> str:
     """The <option>s of a select, built in Python: the category tree has hundreds of
     entries, and a template loop over them costs more than the rest of the page."""
