@@ -16,18 +16,28 @@ from xinfang.core import clock
 from xinfang.core.selectors import cases_worklist_for
 from xinfang.core.workflow import workflow_for
 from xinfang.orgs.models import User
+from xinfang.petitions.selectors import (
+    case_approval_states,
+    home_approvals_waiting,
+    home_area_glance,
+    home_deadline_counts,
+    home_intake_today,
+    home_next_reception_day,
+    home_overdue_by_unit,
+    home_owned_by_leader,
+    home_pending_acceptance,
+    home_returned_answers,
+)
 from xinfang.stats.indicators import Scope, indicator_compute
 from xinfang.stats.selectors import stats_area_for
-from xinfang.petitions.selectors import (case_approval_states, home_approvals_waiting, home_area_glance,
-                                         home_deadline_counts, home_intake_today, home_next_reception_day,
-                                         home_overdue_by_unit, home_owned_by_leader, home_pending_acceptance,
-                                         home_returned_answers)
+from xinfang.supervision.selectors import supervisions_active_for
 
 from .rows import case_row, cases_with_row_data
 
 PAGE_SIZE = 30      # the handler's worklist pages
 SECTION_ROWS = 20   # the other lists show the most urgent / oldest; the rest is one link away
 ROLE_SECTIONS = ("registrar", "handler", "reviewer", "leader", "supervisor")
+SUPERVISIONS_SHOWN = 8   # the most pressing 督办 on the supervisor's home; the rest on the 督办 page
 
 
 def stats_cases_url(**params) -> str:
@@ -140,7 +150,9 @@ def supervisor_section(user: User, today: dt.date) -> dict:
     units = home_overdue_by_unit(user=user, today=today)
     for row in units:
         row["url"] = cases_url(deadline="overdue", unit=row["unit_id"])
-    return {"units": units, "total": sum(r["overdue"] for r in units), "all_url": cases_url(deadline="overdue")}
+    supervised = supervisions_active_for(user=user)
+    return {"units": units, "total": sum(r["overdue"] for r in units), "all_url": cases_url(deadline="overdue"),
+            "supervisions": list(supervised[:SUPERVISIONS_SHOWN]), "supervisions_total": supervised.count()}
 
 
 @login_required

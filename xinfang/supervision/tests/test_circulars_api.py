@@ -10,7 +10,7 @@ from xinfang.api.tests.conftest import ApiClient, assert_documented, openapi
 from xinfang.core import clock
 from xinfang.core.models import NumberSequence
 from xinfang.supervision.demo import supervision_demo_plan
-from xinfang.supervision.models import Circular
+from xinfang.supervision.models import Circular, Supervision
 
 from .test_circulars import ISSUE_DAY, pages, scenario, supervisor  # noqa: F401  (fixtures)
 
@@ -125,10 +125,16 @@ def test_the_form_previews_a_draft_before_issuing(client, tree, supervisor, scen
 def test_demo_plan_issues_last_quarters_and_last_months_circulars(tree, supervisor, scenario):
     plan = supervision_demo_plan(units={"SFQ": tree.district, "DSJD": tree.street_a},
                                  users={"supervisor": supervisor}, today=dt.date(2026, 6, 20), rng=random.Random(1))
-    assert [at.date() for at, _ in plan] == [dt.date(2026, 4, 8), dt.date(2026, 6, 5)]
-    for at, step in plan:
+    # Circulars at 10:00 a working week after their period; 督办 steps on the working days
+    # on or before 14, 7, 5 and 1 days ago (2026-06-19 is 端午节).
+    assert [str(at) for at, _ in sorted(plan, key=lambda p: p[0])] == [
+        "2026-04-08 10:00:00+08:00", "2026-06-05 09:00:00+08:00", "2026-06-05 10:00:00+08:00",
+        "2026-06-12 10:00:00+08:00", "2026-06-15 15:00:00+08:00", "2026-06-18 09:00:00+08:00"]
+    for at, step in sorted(plan, key=lambda p: p[0]):
         with clock.frozen(at):
             step()
+    supervised = list(Supervision.objects.order_by("opened_at", "id"))
+    assert supervised and supervised[0].level == "listed" and supervised[0].reminders == 1
     quarter, month = Circular.objects.order_by("seq")
     assert (quarter.area, quarter.period_start, quarter.period_end) == (tree.district, dt.date(2026, 1, 1),
                                                                         dt.date(2026, 3, 31))
@@ -140,5 +146,5 @@ def test_demo_plan_issues_last_quarters_and_last_months_circulars(tree, supervis
     # Early in a quarter or month, the one before is taken (its circular's day has passed).
     early = supervision_demo_plan(units={"SFQ": tree.district, "DSJD": tree.street_a},
                                   users={"supervisor": supervisor}, today=dt.date(2026, 7, 3), rng=random.Random(1))
-    assert [at.date() for at, _ in early] == [dt.date(2026, 4, 8), dt.date(2026, 6, 5)]
+    assert sorted(at.date() for at, _ in early)[:2] == [dt.date(2026, 4, 8), dt.date(2026, 6, 5)]
     assert supervision_demo_plan(units={}, users={}, today=dt.date(2026, 7, 3), rng=random.Random(1)) == []

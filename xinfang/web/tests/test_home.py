@@ -219,6 +219,29 @@ def test_supervisor_sees_overdue_cases_by_unit_most_overdue_first(client, tree):
     assert "没有超期事项" in section(page(client, narrow, view), "supervisor")    # outside its scope
 
 
+def test_supervisor_home_lists_the_cases_under_supervision_by_their_due_date(client, tree):
+    from xinfang.supervision.services import supervision_lift, supervision_open
+
+    supervisor = staff_user(tree, "supervisor", tree.district, "supervisor", scope=DataScope.SUBTREE)
+    narrow = staff_user(tree, "supervisor_b", tree.street_b, "supervisor")
+    later, sooner, lifted = (build_on(tree, "accepted", day=days(0)) for _ in range(3))
+    with clock.frozen(days(1)):
+        supervision_open(case=later, actor=supervisor, level="supervise", demand="请于时限内办结。",
+                         due_date=days(30))
+        supervision_open(case=sooner, actor=supervisor, level="listed", demand="挂牌督办，请专班办理。",
+                         due_date=days(10))
+        supervision_open(case=lifted, actor=supervisor, level="supervise", demand="请于时限内办结。",
+                         due_date=days(20))
+        supervision_lift(case=lifted, actor=supervisor, reason="已移交纪检监察机关。")
+
+    mine = section(page(client, supervisor, days(12)), "supervisor")
+    listed = re.findall(r'<a href="/cases/([^/"]+)/">', mine)
+    assert listed == [sooner.number, later.number]              # the nearest 办结时限 first; lifted gone
+    assert "（2 件；按办结时限排序）" in mine and "挂牌督办" in mine
+    assert mine.count("已超时") == 1                             # sooner's date has passed on day 12
+    assert "没有督办中的事项" in section(page(client, narrow, days(12)), "supervisor")    # outside its scope
+
+
 # --- nobody with a home role; the navigation ----------------------------------------------
 
 def test_other_roles_get_their_units_open_cases_and_the_nav_has_search_and_notifications(client, tree):
