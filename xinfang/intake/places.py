@@ -118,25 +118,55 @@ def _units_in(text: str) -> list[PlaceFound]:
 
 
 _cpca_lock = threading.Lock()
+# Rows of the national division table that are no place a resident names: cpca reads a lone
+# 县 ("县里的学校", "A8县") as 重庆市's 县 and a lone 市辖区 as some city's.
+_PLACEHOLDERS = frozenset({"县", "市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+_county_names: dict[str, int] | None = None
+
+
+def _county_name_counts() -> dict[str, int]:
+    """How many counties / districts of the country bear each name (朝阳区: 2, 西湖区: 2)."""
+    global _county_names
+    if _county_names is None:
+        import csv
+        from collections import Counter
+        from pathlib import Path
+
+        import cpca
+
+        with open(Path(cpca.__file__).parent / "resources" / "adcodes.csv", encoding="utf-8", newline="") as fh:
+            _county_names = dict(Counter(r["name"] for r in csv.DictReader(fh)
+                                         if r["adcode"][6:] == "000000" and r["adcode"][4:6] != "00"))
+    return _county_names
 
 
 def _divisions_in(text: str) -> list[PlaceFound]:
+    """Province / city / district as cpca reads them, kept only where the text names a
+    real division: placeholders are dropped with what cpca inferred from them, and a
+    district whose name several cities have (朝阳区) is kept without the province and city
+    cpca would guess for it, unless the text names one of them."""
     import cpca
 
     with _cpca_lock:   # cpca keeps module state; its first call loads the division table
-        row = cpca.transform([text]).iloc[0]
-    out = []
+        row = cpca.transform([text], pos_sensitive=True).iloc[0]
+    names = {col: row.get(col) if isinstance(row.get(col), str) and row.get(col) else "" for col in ("省", "市", "区")}
+    named = {col: names[col] and int(row.get(f"{col}_pos", -1)) >= 0 for col in names}
+    real_named = [col for col in names if named[col] and names[col] not in _PLACEHOLDERS]
+    if not real_named:
+        return []
     adcode = row.get("adcode")
     adcode = adcode if isinstance(adcode, str) else ""
-    for col in ("省", "市", "区"):
-        value = row.get(col)
-        if isinstance(value, str) and value:
-            # The tree's unit for this division, when its 行政区划代码 says so.
-            code = {"省": adcode[:2] + "0000", "市": adcode[:4] + "00", "区": adcode}[col] if adcode else ""
-            unit = Unit.objects.filter(division_code=code, is_active=True).values_list("pk", "name", "depth").first() \
-                if code else None
-            out.append(PlaceFound(name=value, kind=col, unit_id=unit[0] if unit else None,
-                                  unit_name=unit[1] if unit else "", depth=unit[2] if unit else -1))
+    keep = [col for col in names if names[col] and names[col] not in _PLACEHOLDERS]
+    if real_named == ["区"] and _county_name_counts().get(names["区"], 0) > 1:
+        keep, adcode = ["区"], ""       # which 朝阳区? the text does not say
+    out = []
+    for col in keep:
+        # The tree's unit for this division, when its 行政区划代码 says so.
+        code = {"省": adcode[:2] + "0000", "市": adcode[:4] + "00", "区": adcode}[col] if adcode else ""
+        unit = Unit.objects.filter(division_code=code, is_active=True).values_list("pk", "name", "depth").first() \
+            if code else None
+        out.append(PlaceFound(name=names[col], kind=col, unit_id=unit[0] if unit else None,
+                              unit_name=unit[1] if unit else "", depth=unit[2] if unit else -1))
     return out
 
 

@@ -49,3 +49,21 @@ def test_a_city_named_alone_and_nothing_at_all():
     assert [p.name for p in places_in_text("长沙市岳麓区麓谷街道的公交车太少")][:2] == ["湖南省", "长沙市"]
     assert places_in_text("希望提高退休工资") == []
     assert places_in_text("") == []
+
+
+def test_placeholders_of_the_division_table_are_no_places():
+    # cpca alone reads a lone 县 as 重庆市's "县" and 市辖区 as some city's: a registrar would
+    # be told the matter is in 重庆市.
+    assert places_in_text("A8县市香山冲国家森林公园附近村民请求还我们一片青山绿水") == []
+    assert places_in_text("县里的学校乱收费") == []
+    assert places_in_text("市辖区的道路坏了") == []
+    assert [(p.kind, p.name) for p in places_in_text("北京朝阳区某小区停车难")] == [("省", "北京市"), ("区", "朝阳区")]
+
+
+def test_a_district_name_several_cities_have_is_not_placed_in_one_of_them():
+    found = places_in_text("我住在朝阳区，小区门口的路灯坏了")
+    assert [(p.kind, p.name, p.unit_id) for p in found] == [("区", "朝阳区", None)]
+    found = places_in_text("杭州西湖区文三路噪音扰民")
+    assert [(p.kind, p.name) for p in found] == [("省", "浙江省"), ("市", "杭州市"), ("区", "西湖区")]
+    # a name only one district has keeps its city and province
+    assert [p.name for p in places_in_text("岳麓区的学校")] == ["湖南省", "长沙市", "岳麓区"]
