@@ -49,8 +49,9 @@ class FigureOut(Schema):
     value: str | int | None
     numerator: int | None
     denominator: int | None
-    previous: str | int | None
-    change_pct: str | None
+    previous: str | int | None = Field(None, description="上年同期")
+    change_pct: str | None = Field(None, description="同比（%）：数量指标")
+    change_points: str | None = Field(None, description="同比（百分点）：比率指标")
     breakdown: list[dict]
 
 

@@ -78,8 +78,9 @@ class Figure:
     value: Decimal | int | None
     numerator: int | None = None
     denominator: int | None = None
-    previous: Decimal | int | None = None   # the same period last year (volume figures)
-    change_pct: Decimal | None = None
+    previous: Decimal | int | None = None   # the same period last year
+    change_pct: Decimal | None = None       # 同比 of a count, in per cent
+    change_points: Decimal | None = None    # 同比 of a rate, in percentage points (百分点)
     breakdown: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -556,11 +557,23 @@ def _own_kind(ind: Indicator, scope: Scope) -> Scope:
     return scope if scope.kind == ind.kind else dataclasses.replace(scope, kind=ind.kind)
 
 
+def _with_last_year(ind: Indicator, scope: Scope) -> Figure:
+    figure = ind.compute(scope)
+    if figure.unit_label == "%" and figure.previous is None:
+        # A rate's 同比 is its change in percentage points on the same period last year
+        # ("按期办结率同比提高 3.2 个百分点"), not a per cent of a per cent.
+        figure.previous = ind.compute(scope.last_year()).value
+        if figure.value is not None and figure.previous is not None:
+            figure.change_points = figure.value - figure.previous
+    return figure
+
+
 def indicator_compute(*, key: str, scope: Scope) -> Figure:
+    """One indicator, with its 上年同期 and 同比."""
     if key not in INDICATORS:
         from xinfang.core.errors import NotFound
         raise NotFound(f"没有名为「{key}」的指标。")
-    return INDICATORS[key].compute(_own_kind(INDICATORS[key], scope))
+    return _with_last_year(INDICATORS[key], _own_kind(INDICATORS[key], scope))
 
 
 def indicators_of(kind: str) -> list[Indicator]:
@@ -568,10 +581,11 @@ def indicators_of(kind: str) -> list[Indicator]:
 
 
 def indicators_compute(*, scope: Scope) -> list[Figure]:
-    """Every indicator of the scope's kind (the sums they share read once)."""
+    """Every indicator of the scope's kind, each with its 上年同期 and 同比 (the sums they
+    share read once per period)."""
     token = _memo.set({})
     try:
-        return [ind.compute(scope) for ind in indicators_of(scope.kind)]
+        return [_with_last_year(ind, scope) for ind in indicators_of(scope.kind)]
     finally:
         _memo.reset(token)
 

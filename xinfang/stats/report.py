@@ -207,7 +207,7 @@ def _sheet(wb: Workbook, title: str, heading: str, columns: list[tuple[str, int]
 
 
 FIGURE_COLUMNS = [("指标", 24), ("数值", 12), ("单位", 8), ("分子", 10), ("分母", 10), ("上年同期", 12),
-                  ("同比(%)", 10), ("口径", 90), ("分列", 36)]
+                  ("同比(%)", 10), ("同比(百分点)", 12), ("口径", 90), ("分列", 36)]
 
 
 def _number(value):
@@ -220,11 +220,12 @@ def _figures_sheet(wb: Workbook, title: str, heading: str, figures: list[Figure]
     ws.cell(row=2, column=1, value=f"生成时间：{generated_at:%Y-%m-%d %H:%M}")
     for r, f in enumerate(figures, start=4):
         values = [f.label, "—" if f.value is None else _number(f.value), f.unit_label, f.numerator, f.denominator,
-                  _number(f.previous), _number(f.change_pct), f.definition, breakdown_text(f) or None]
+                  _number(f.previous), _number(f.change_pct), _number(f.change_points), f.definition,
+                  breakdown_text(f) or None]
         for c, v in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c, value=v)
             cell.border = _BOX
-            cell.alignment = Alignment(wrap_text=c >= 8, vertical="top")
+            cell.alignment = Alignment(wrap_text=c >= 9, vertical="top")
     return ws
 
 

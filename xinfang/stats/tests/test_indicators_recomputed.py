@@ -236,6 +236,8 @@ def test_every_indicator_equals_its_recomputation_from_the_timeline(tree, seed):
     for scope, registered_ok, handling_ok, owner_ok in scopes:
         expected = _recompute(timelines, scope, registered_ok=registered_ok, handling_ok=handling_ok,
                               owner_ok=owner_ok, leader_days=leader_days)
+        last_year = _recompute(timelines, scope.last_year(), registered_ok=registered_ok, handling_ok=handling_ok,
+                               owner_ok=owner_ok, leader_days=leader_days)
         for figure in indicators_compute(scope=scope):
             value, num, den, previous = expected[figure.key]
             assert figure.value == value, (figure.key, scope)
@@ -243,10 +245,16 @@ def test_every_indicator_equals_its_recomputation_from_the_timeline(tree, seed):
                 assert (figure.numerator, figure.denominator) == (num, den), (figure.key, scope)
             if previous is not None:
                 assert figure.previous == previous and figure.change_pct == change(value, previous), figure.key
+            if figure.unit_label == "%":
+                # a rate's 上年同期 is the same rate recomputed on last year's period; 同比 in points
+                before = last_year[figure.key][0]
+                assert figure.previous == before, (figure.key, scope)
+                assert figure.change_points == (None if value is None or before is None else value - before)
             checked += 1
     assert checked == 3 * len(petition)
     # The figures are not all trivially zero: the scenario exercises each of them.
     whole = {f.key: f for f in indicators_compute(scope=scopes[1][0])}
+    assert any(f.unit_label == "%" and f.change_points for f in whole.values())   # rates with a 同比
     for key in ("first_on_time_rate", "acceptance_on_time_rate", "satisfaction_rate", "extension_share",
                 "backlog_cleared_rate"):
         assert whole[key].denominator, key

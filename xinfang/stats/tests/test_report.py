@@ -96,7 +96,15 @@ def test_xlsx_totals_are_formulas_that_add_up_to_the_figures(client, tree, cases
     assert main.cell(row=batches_row, column=2).value == 3
     assert main.cell(row=batches_row, column=6).value == 1                 # 上年同期
     assert main.cell(row=batches_row, column=7).value == 200.0             # 同比 %
-    assert "期间内收到" in main.cell(row=batches_row, column=8).value      # its definition
+    assert "期间内收到" in main.cell(row=batches_row, column=9).value      # its definition
+    # a rate: 上年同期 as a rate, 同比 in percentage points (column 8), never in per cent (column 7)
+    rates = [r for r in figures.values() if main.cell(row=r, column=3).value == "%"
+             and main.cell(row=r, column=6).value is not None and main.cell(row=r, column=2).value != "—"]
+    assert rates
+    for r in rates:
+        now, before = (main.cell(row=r, column=c).value for c in (2, 6))
+        assert main.cell(row=r, column=7).value is None
+        assert main.cell(row=r, column=8).value == pytest.approx(now - before)
     for sheet in ("按渠道", "按分类（一级）", "按登记单位", "按承办单位", "按发生地", "按接待层级", "按诉求类型"):
         ws = wb[sheet]
         total = ws.max_row
