@@ -91,6 +91,8 @@ WSGI_APPLICATION = "xinfang.wsgi.application"
 DEFAULT_SQLITE = f"sqlite:///{DATA_DIR / 'xinfang.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite, with writers queued on a file lock (xinfang/core/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "xinfang.core.sqlite"
     # IMMEDIATE: a writer takes the lock at BEGIN, so concurrent registrations queue
     # instead of failing with "database is locked" on upgrade.
     DATABASES["default"]["OPTIONS"] = {
