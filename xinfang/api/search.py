@@ -6,8 +6,12 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from xinfang.core.selectors import case_get_for
-from xinfang.search.selectors import (cases_same_matter, cases_same_matter_as, cases_search,
-                                      hot_topics_for)
+from xinfang.search.selectors import (
+    cases_same_matter,
+    cases_same_matter_as,
+    cases_search,
+)
+from xinfang.search.topics import hot_topics_for
 
 from .auth import STAFF_AUTH
 from .schemas import ErrorOut
@@ -49,7 +53,10 @@ class SameMatterOut(Schema):
 class HotTopicOut(Schema):
     words: list[str]
     place: str
+    place_kind: str = Field(description="named：文中写明的地名；unit：登记的发生地；空：无")
+    place_unit: str
     size: int
+    distinct: int
     previous: float
     growth: float | None
     case_numbers: list[str]
@@ -94,6 +101,7 @@ def case_same_matter(request: HttpRequest, number: str):
             url_name="hot_topics")
 def hot_topics(request: HttpRequest, days: int = Query(30, ge=1, le=366), limit: int = Query(10, ge=1, le=50)):
     """近期同一发生地、同一主题集中反映的问题，附件数与较此前各期平均的增幅。"""
-    return [{"words": tp.words, "place": tp.place, "size": tp.size, "previous": tp.previous, "growth": tp.growth,
+    return [{"words": tp.words, "place": tp.place, "place_kind": tp.place_kind, "place_unit": tp.place_unit,
+             "distinct": tp.distinct, "size": tp.size, "previous": tp.previous, "growth": tp.growth,
              "case_numbers": [c.number for c in tp.cases]} for tp in hot_topics_for(user=request.auth, days=days,
                                                                                    limit=limit)]

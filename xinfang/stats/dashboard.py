@@ -14,7 +14,7 @@ from xinfang.core.models import Case, Category
 from xinfang.core.selectors import cases_filter, cases_visible_to, category_subtree_ids
 from xinfang.orgs.models import Unit, User
 from xinfang.petitions.selectors import home_deadline_counts
-from xinfang.search.selectors import hot_topics_for
+from xinfang.search.topics import hot_topic_cases, hot_topics_for
 
 from .indicators import KIND, Figure, Scope, indicator_compute, volume_by
 
@@ -32,7 +32,7 @@ DASHBOARD_GROUPS = (
 
 # Hot topics: the last HOT_DAYS days of the period (all of it when shorter), against the
 # average of the HOT_PERIODS windows of the same length before it — as the search app's
-# hot topics compare (search.selectors.hot_topics_for).
+# hot topics compare (search.topics.hot_topics_for).
 HOT_DAYS = 30
 HOT_PERIODS = 3
 HOT_MIN_SIZE = 2
@@ -41,7 +41,8 @@ HOT_LIMIT = 10
 # hot_topics_for's own ceiling; asked for in full so the unit filter below has enough to choose from.
 HOT_ASK = 50
 HOT_DEFINITION = (f"近期（统计期间的最后{HOT_DAYS}天；期间不足{HOT_DAYS}天的为整个期间）收到、在您数据范围内的案件，"
-                  f"按发生地和标题中的主题词归并；「此前每期」为此前{HOT_PERIODS}个等长时段的平均件数，增幅与之相比"
+                  "按发生地（文中写明的小区、道路、村、学校等地名，没有的按登记的发生地）和主题词归并；"
+                  f"「此前每期」为此前{HOT_PERIODS}个等长时段的平均件数，增幅与之相比"
                   f"（此前没有的为「新出现」）；只列件数上升的，至少{HOT_MIN_SIZE}件。选择了单位的，只列发生地在该单位（含下级）的。")
 RISING_DEFINITION = (f"近期（同上）收到的信访事项按一级分类、发生地统计的批次，高于其此前{HOT_PERIODS}个等长时段平均批次的，"
                      f"按增加的批次由多到少排列；至少{HOT_MIN_SIZE}批才列出。按登记单位统计，与信访总量同一口径。")
@@ -126,7 +127,7 @@ def rising_by(*, scope: Scope, dimension: str, periods: int = HOT_PERIODS, limit
 
 
 def hot_topics_in(*, user: User, scope: Scope, limit: int = HOT_LIMIT) -> list:
-    """The search app's hot topics (subject word × place, search.selectors.hot_topics_for)
+    """The search app's hot topics (subject word × place, search.topics.hot_topics_for)
     for the hot window that rise against their own history (new, or above their average
     before), keeping those whose place lies in the scope's unit subtree."""
     window = hot_window(scope)
@@ -134,19 +135,15 @@ def hot_topics_in(*, user: User, scope: Scope, limit: int = HOT_LIMIT) -> list:
                                         periods=HOT_PERIODS, today=window.end)
               if t.growth is None or t.growth > 0]
     if scope.unit is not None:
-        names = set(Unit.objects.filter(path__startswith=scope.unit.path).values_list("name", flat=True))
-        topics = [t for t in topics if t.place in names]
+        units = set(Unit.objects.filter(path__startswith=scope.unit.path).values_list("pk", flat=True))
+        topics = [t for t in topics if t.place_unit_id in units]
     return topics[:limit]
 
 
-def hot_topic_cases_for(*, user: User, word: str, place: str, start: dt.date, end: dt.date) -> QuerySet[Case]:
-    """The cases of one hot topic: those the user may open, received in the window, at the
-    place, whose title has the subject word (as hot_topics_for groups them)."""
-    qs = cases_visible_to(user=user).filter(received_date__range=(start, end),
-                                            search_document__title_seg__contains=word)
-    qs = qs.filter(place_unit__name=place) if place else qs.filter(place_unit__isnull=True)
-    ids = [pk for pk, seg in qs.values_list("pk", "search_document__title_seg") if word in (seg or "").split()]
-    return Case.objects.filter(pk__in=ids)
+def hot_topic_cases_for(*, user: User, key: str, window: Scope) -> QuerySet[Case]:
+    """The cases of one hot topic (by its key) in the hot window, as hot_topics_in found it."""
+    return hot_topic_cases(user=user, key=key, days=(window.end - window.start).days + 1, periods=HOT_PERIODS,
+                           today=window.end)
 
 
 def period_presets(*, today: dt.date) -> list[tuple[str, dt.date, dt.date]]:

@@ -58,7 +58,7 @@ PAGE_SIZE = 30
 CHARTED = ("category", "handling_unit", "place")
 DASHBOARD_BARS = 10
 DASHBOARD_HOT = 5
-HOT_WORD_MAX = 20
+HOT_KEY_MAX = 200
 
 
 def _date(request, name: str, label: str, errors: list[str]) -> dt.date | None:
@@ -158,7 +158,7 @@ def _hot_topics(user, scope, *, limit: int) -> tuple:
     window = hot_window(scope)
     topics = hot_topics_in(user=user, scope=scope, limit=limit)
     for t in topics:
-        t.href = _cases_url(reverse("stats:hot_cases"), _query(window), word=t.words[0], place=t.place)
+        t.href = _cases_url(reverse("stats:hot_cases"), _query(window), key=t.key, label=t.label, place=t.place)
     return window, topics
 
 
@@ -242,17 +242,18 @@ def stats_cases(request):
 
 @login_required
 def stats_hot_cases(request):
-    """The cases of one hot topic (subject word at a place) in its window."""
+    """The cases of one hot topic (its key: place and subject word) in its window."""
     scope, errors = _scope(request)
-    word, place = request.GET.get("word", "").strip(), request.GET.get("place", "").strip()
-    if not word or len(word) > HOT_WORD_MAX or len(place) > 100:
+    key = request.GET.get("key", "").strip()
+    label, place = request.GET.get("label", "").strip(), request.GET.get("place", "").strip()
+    if not key or len(key) > HOT_KEY_MAX or len(label) > HOT_KEY_MAX or len(place) > 100:
         raise Http404("没有该热点问题。")
-    cases = hot_topic_cases_for(user=request.user, word=word, place=place, start=scope.start, end=scope.end)
+    cases = hot_topic_cases_for(user=request.user, key=key, window=scope)
     if scope.unit is not None:
         cases = cases.filter(place_unit__path__startswith=scope.unit.path)
-    return _cases_page(request, cases=cases, scope=scope, errors=errors, heading=f"热点问题：{word}",
+    return _cases_page(request, cases=cases, scope=scope, errors=errors, heading=f"热点问题：{label or key}",
                        sub=f"发生地：{place or '（未填）'}", definition=HOT_DEFINITION,
-                       query={**_query(scope), "word": word, "place": place})
+                       query={**_query(scope), "key": key, "label": label, "place": place})
 
 
 def _download(request, *, render_file, extension: str, content_type: str):

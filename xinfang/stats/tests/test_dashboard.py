@@ -180,8 +180,10 @@ def test_hot_topics_and_rising_categories_list_their_cases(client, tree, hot):
     section = page.context["hot"]
     assert (section["window"].start, section["window"].end) == (dt.date(2026, 3, 2), dt.date(2026, 3, 31))
     top = section["topics"][0]
-    assert top.place == "甲街道" and top.size == 4 and "夜市" in top.label
-    assert _listed(client, top.href) == {c.number for c in night}
+    # 东山路 is named in the titles: the place, lying in 甲街道 (4 cases) and 乙街道 (1).
+    assert top.place == "东山路" and top.place_kind == "named" and top.place_unit == "甲街道"
+    assert top.size == 5 and "夜市" in top.label
+    assert _listed(client, top.href) >= {c.number for c in night} and len(_listed(client, top.href)) == 5
     rising = {r["label"]: r for r in section["categories"]}
     assert rising["劳动和社会保障"]["batches"] == 3 and rising["劳动和社会保障"]["growth"] is None
     assert _listed(client, rising["劳动和社会保障"]["href"]) == {c.number for c in wages}
@@ -191,7 +193,7 @@ def test_hot_topics_and_rising_categories_list_their_cases(client, tree, hot):
     assert "热点问题与上升类别" in html and "新出现" in html and "此前每期" in html
     # Another street chosen: 甲街道's topic is not its own.
     street = _get(client, tree.leader, "/stats/", {**MARCH, "unit": tree.district.pk}).context["hot"]
-    assert street["topics"][0].place == "甲街道"
+    assert street["topics"][0].place == "东山路"
     assert _get(client, tree.leader, "/stats/", {**MARCH, "unit": tree.street_b.pk}).context["hot"]["topics"] == []
     # The dashboard shows the same topics.
     dash = _get(client, tree.leader, "/stats/dashboard/", MARCH)
@@ -206,14 +208,17 @@ def test_rising_compares_with_its_own_history(tree, hot):
 
 
 def test_hot_topic_drill_down_keeps_the_readers_scope_and_refuses_bad_words(client, tree, hot):
-    params = {"start": "2026-03-02", "end": "2026-03-31", "word": "夜市", "place": "甲街道"}
+    client.force_login(tree.leader)
+    with clock.frozen(DAY):
+        top = client.get("/stats/", MARCH).context["hot"]["topics"][0]
+    params = {"start": "2026-03-02", "end": "2026-03-31", "key": top.key, "label": top.label, "place": top.place}
     client.force_login(tree.handler_b)
     with clock.frozen(DAY):
         assert client.get("/stats/hot/", params).context["rows"] == []   # none of 乙街道's cases
     client.force_login(tree.leader)
     with clock.frozen(DAY):
-        assert client.get("/stats/hot/", params).context["page"].paginator.count == 4
-    for bad in ({"word": ""}, {"word": "长" * 21}, {"place": "地" * 101}):
+        assert client.get("/stats/hot/", params).context["page"].paginator.count == top.size
+    for bad in ({"key": ""}, {"key": "长" * 201}, {"place": "地" * 101}):
         assert client.get("/stats/hot/", {**params, **bad}).status_code == 404
 
 
