@@ -1,7 +1,6 @@
 """Shared fixtures: a small unit tree with one user per role, built through the models the
 admin uses (units and users are configuration, not workflow)."""
 import datetime as dt
-
 import logging
 import os
 
@@ -11,7 +10,6 @@ from hypothesis import settings as hypothesis_settings
 from xinfang.core import clock
 from xinfang.core.calendar import calendar_cache_clear
 from xinfang.orgs.models import DataScope, Role, Unit, UnitLevel, User
-
 
 # CI replays the same examples every run (a red build must be reproducible); a developer's
 # run explores new ones. XINFANG_HYPOTHESIS=explore forces exploring anywhere.
@@ -99,3 +97,26 @@ def tree(db):
 def on_day():
     """Run the services as if today were the given date."""
     return lambda day: clock.frozen(day if isinstance(day, dt.datetime) else dt.datetime.combine(day, dt.time(9)))
+
+
+@pytest.fixture
+def api_call():
+    """call(user, method, url, body=None, **params): the API as each user, with a bearer token
+    issued through the service (one client per user), GET params or a JSON body."""
+    import json
+
+    from xinfang.api.tests.conftest import ApiClient
+
+    clients: dict = {}
+
+    def call(user, method, url, body=None, **params):
+        if user.pk not in clients:
+            clients[user.pk] = ApiClient(user)
+        api = clients[user.pk]
+        if method == "get":
+            return api.get(url, **params)
+        if method == "post":
+            return api.post(url, body)
+        return getattr(api.client, method)(url, json.dumps(body, ensure_ascii=False),
+                                           content_type="application/json", headers=api.headers)
+    return call

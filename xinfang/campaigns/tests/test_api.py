@@ -2,12 +2,11 @@
 live progress, edit, enrol (one and bulk after a preview), withdraw, the ledger, the files;
 errors in the one shape with the field named; scope."""
 import io
-import json
 
 import pytest
 from openpyxl import load_workbook
 
-from xinfang.api.tests.conftest import ApiClient, assert_documented
+from xinfang.api.tests.conftest import assert_documented
 from xinfang.core import clock
 
 from ..models import Campaign
@@ -15,21 +14,8 @@ from .builders import DURING, backlog, campaign_data
 
 
 @pytest.fixture
-def call():
-    """call(user, method, url, body=None, **params) through the API tests' ApiClient (a bearer token per user)."""
-    clients: dict = {}
-
-    def _call(user, method, url, body=None, **params):
-        if user.pk not in clients:
-            clients[user.pk] = ApiClient(user)
-        api = clients[user.pk]
-        if method == "get":
-            return api.get(url, **params)
-        if method == "put":
-            return api.client.put(url, json.dumps(body, ensure_ascii=False), content_type="application/json",
-                                  headers=api.headers)
-        return api.post(url, body)
-    return _call
+def call(api_call):
+    return api_call
 
 
 def test_the_whole_walk_through_the_api(cp, call):

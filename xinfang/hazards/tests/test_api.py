@@ -6,7 +6,6 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from xinfang.api.services import api_token_issue
 from xinfang.core import clock
 
 from .builders import BASE_DAY, PLAN, build_on, hazard_data
@@ -15,17 +14,8 @@ pytestmark = pytest.mark.urls("xinfang.hazards.tests.api_urls")
 
 
 @pytest.fixture
-def call(client):
-    tokens: dict = {}
-
-    def _call(user, method, url, body=None, **params):
-        if user.pk not in tokens:
-            tokens[user.pk] = api_token_issue(user=user, name="test")[1]
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {tokens[user.pk]}"}
-        if method == "get":
-            return client.get(url, params, **headers)
-        return client.post(url, body, content_type="application/json", **headers)
-    return _call
+def call(api_call):
+    return api_call
 
 
 def test_register_list_detail_and_walk_to_closing(hz, call):

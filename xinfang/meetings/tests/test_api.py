@@ -4,25 +4,15 @@ import datetime as dt
 
 import pytest
 
-from xinfang.api.tests.conftest import ApiClient, assert_documented
+from xinfang.api.tests.conftest import assert_documented
 from xinfang.core import clock
 
 from .builders import DAY, DUE, hard_case, meeting_data
 
 
 @pytest.fixture
-def call():
-    """call(user, method, url, body=None, **params) through the API tests' ApiClient (a bearer token per user)."""
-    clients: dict = {}
-
-    def _call(user, method, url, body=None, **params):
-        if user.pk not in clients:
-            clients[user.pk] = ApiClient(user)
-        api = clients[user.pk]
-        if method == "get":
-            return api.get(url, **params)
-        return api.post(url, body)
-    return _call
+def call(api_call):
+    return api_call
 
 
 def test_convene_agenda_decide_done_minutes(mt, call):
