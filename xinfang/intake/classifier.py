@@ -46,6 +46,7 @@ WORD_CHARS = 400     # words beyond the opening add nothing measurable and cost 
 BODY_CHARS = 1000    # beyond this a message repeats itself (1,500 measured the same, slower)
 MIN_DF = 2           # a term seen in one training text only is noise (used from 200 texts on)
 SVM_C = 0.3
+RARE_TEXTS = 3       # fewer training texts than this: the label is named in figures["rare_labels"]
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
@@ -361,9 +362,10 @@ class CategoryClassifier:
         counts = {y: 0 for y in distinct}
         for _, y in pairs:
             counts[y] += 1
-        if min(counts.values()) < 3:
-            rare = "、".join(y for y, n in counts.items() if n < 3)
-            raise TrainingDataError(f"每个分类至少需要 3 条训练文本，以下分类不足：{rare}。")
+        # A label with one or two texts still trains (a label set cut at the second or third
+        # level has rare labels; refusing would leave no model at all): the model can
+        # suggest it, weakly, and figures name it so the command and the admin can say so.
+        rare = sorted(y for y, n in counts.items() if n < RARE_TEXTS)
         docs = [t for t, _ in pairs]
         y = np.array([distinct.index(label) for _, label in pairs])
         n_classes = len(distinct)
@@ -384,9 +386,13 @@ class CategoryClassifier:
             raise TrainingDataError("训练文本中没有可用的字词。")
 
         figures = {"prior_label": max(counts, key=counts.get)}
+        if rare:
+            figures["rare_labels"] = rare
         offsets, temperature = np.zeros(n_classes), 0.1
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
+            # a rare label sits in fewer folds than there are: expected, nothing to report
+            warnings.filterwarnings("ignore", message="The least populated class", category=UserWarning)
             if len(docs) >= 30:   # else too few texts to hold any out
                 groups = [_matter_key(t) for t in docs]
                 oof, fold_norm = _out_of_fold(X, y, groups, n_classes)

@@ -98,3 +98,15 @@ def test_a_single_label_cannot_train(tmp_path):
                   "--out", str(tmp_path / "m.joblib")], tmp_path=tmp_path)
     assert result.returncode != 0 and "至少需要两个不同的分类标签" in result.stderr.decode()
     assert not (tmp_path / "m.joblib").exists()
+
+
+def test_train_names_the_labels_with_too_few_texts(tmp_path):
+    data = tmp_path / "train.csv"
+    corpus_write(data, label_blank_every=10)
+    with open(data, "a", encoding="utf-8") as fh:
+        fh.write("\n井盖丢失,路口井盖丢失多日无人管,市政设施\n")
+    model = tmp_path / "model.joblib"
+    result = run(["train", "--data", str(data), "--text-column", "标题", "--text-column", "内容",
+                  "--label-column", "类别", "--out", str(model)], tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    assert "4 个分类" in result.stderr.decode() and "训练文本不足 3 条，建议可能不准：市政设施" in result.stderr.decode()

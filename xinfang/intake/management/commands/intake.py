@@ -71,6 +71,9 @@ class Command(BaseCommand):
         model.save(out)
         figures = model.figures
         f1 = f"；留出集 {figures['heldout']} 条 macro-F1 {figures['macro_f1']:.4f}" if "macro_f1" in figures else ""
+        rare = figures.get("rare_labels")
+        if rare:
+            f1 += f"；以下分类训练文本不足 3 条，建议可能不准：{'、'.join(rare)}"
         self.stderr.write(f"已训练：{len(rows.texts)} 行（跳过无标签 {rows.skipped} 行），{len(model.labels)} 个分类，"
                           f"用时 {time.perf_counter() - started:.1f} 秒{f1}；模型已写入 {out}")
 
