@@ -1,5 +1,5 @@
 """Hot topics on real messages: do the topics a leader is shown hold what the public
-supported? The old finder (xinfang.search.selectors.hot_topics_for: place unit × one
+supported? The old finder (bench/hot_topics_old.py, the product's until session 4: place unit × one
 title word) and the new one (xinfang.search.topics.hot_topics_for: a named place in the
 text or the place unit × key words) in the same run, on the same database.
 
@@ -125,8 +125,9 @@ def old_members(topic, window_pks: list[int], place_of: dict, title_seg: dict) -
 
 
 def evaluate(rows, pk_to_row, leader, show: set[dt.date]) -> None:
+    import hot_topics_old as old
+
     from xinfang.core.models import Case
-    from xinfang.search import selectors as old
     from xinfang.search import topics as new
 
     place_of, title_seg = {}, {}
@@ -189,8 +190,9 @@ def evaluate(rows, pk_to_row, leader, show: set[dt.date]) -> None:
 
 
 def timing(leader, scale_end: dt.date) -> None:
+    import hot_topics_old as old
+
     from xinfang.core.models import Case
-    from xinfang.search import selectors as old
     from xinfang.search import topics as new
 
     scanned = Case.objects.filter(received_date__gt=scale_end - dt.timedelta(days=DAYS * (PERIODS + 1)),

@@ -15,8 +15,9 @@ from .models import Case, CaseUnit, Category, Deadline, Event
 from .workflow import Transition, TransitionContext, Who, workflow_for
 
 
-def _scope_links(user: User) -> QuerySet[CaseUnit] | None:
-    """The case-unit links of the units in the user's scope; None means everything."""
+def case_links_visible_to(*, user: User) -> QuerySet[CaseUnit] | None:
+    """The case-unit links of the units in the user's scope; None means everything. For
+    reads that apply the scope in SQL of their own (search) as well as the case lists."""
     if user.is_superuser or user.data_scope == DataScope.ALL:
         return None
     if user.unit_id is None:
@@ -29,14 +30,14 @@ def _scope_links(user: User) -> QuerySet[CaseUnit] | None:
 def cases_visible_to(*, user: User) -> QuerySet[Case]:
     """Cases some unit in the user's scope has held. Written as `id IN (case ids of those
     units)` so the database starts from the (unit, case) index instead of testing every case."""
-    links = _scope_links(user)
+    links = case_links_visible_to(user=user)
     return Case.objects.all() if links is None else Case.objects.filter(pk__in=links.values("case_id"))
 
 
 def case_visible(*, user: User, case: Case) -> bool:
     """One probe of the (case, unit) index: cheaper than building the IN list, and far
     cheaper to plan than a join of the case with its scope."""
-    links = _scope_links(user)
+    links = case_links_visible_to(user=user)
     return links is None or links.filter(case_id=case.pk).exists()
 
 

@@ -9,7 +9,7 @@ petitioner identity is hidden from the user (a 检举控告 matter accusing the 
 import datetime as dt
 import html
 import itertools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -17,23 +17,29 @@ from django.db import connection
 from xinfang.core import clock
 from xinfang.core.errors import ValidationFailed
 from xinfang.core.models import Case
-from xinfang.core.selectors import cases_visible_to
-from xinfang.orgs.models import Unit, User
+from xinfang.core.selectors import case_links_visible_to, cases_visible_to
+from xinfang.orgs.models import User
 from xinfang.petitions.models import Answer
 from xinfang.petitions.selectors import identity_hidden_from, user_may_unmask
 
 from . import text as t
-from .models import SameMatterBand
 
 QUERY_MAX_CHARS = 100
 PAGE_MAX = 100
 OFFSET_MAX = 980
-# PostgreSQL ranks the most recent matches of a query, at most this many (see _match_ids).
-RANK_WINDOW = 1000
+# PostgreSQL ranks the most recent matches of a query, at most this many, found in ranges of
+# case ids of which the first is this long (see _ranked_in_windows).
+RANK_WINDOW = 200
+WINDOW_FIRST = 5000
+RANGE_GROWTH = 16
+# Below this share of a range's matches in the user's scope, ranges read the scope's ids first.
+SCOPE_NARROW = 0.25
+SCOPE_IDS_MAX = 2000
 # Same matter: shown from this similarity of the texts (character bigram Jaccard); see
 # bench/samematter.py for the precision and recall it gives on the public data.
 SAME_MATTER_MIN = 0.3
 SAME_MATTER_CANDIDATES = 200
+SAME_MATTER_PER_KEY = 50
 _ANSWER_SHOWN = ("pending", "approved")
 
 
@@ -51,10 +57,12 @@ class _Match:
 
 
 def _scope_sql(user: User) -> tuple[str, list]:
-    scope = cases_visible_to(user=user)
-    if not scope.query.where:
+    """The data scope as `case_id IN (case ids of the scope's unit links)`: straight on the
+    (unit, case) index, without passing through the case table."""
+    links = case_links_visible_to(user=user)
+    if links is None:
         return "", []
-    sql, params = scope.values("pk").query.sql_with_params()
+    sql, params = links.values("case_id").query.sql_with_params()
     return f" AND d.case_id IN ({sql})", list(params)
 
 
@@ -79,9 +87,87 @@ def _hidden_sql(match: _Match, text_test: str) -> tuple[str, list]:
             list(match.hidden_units))
 
 
+def _ranked_in_windows(*, match_sql: str, match_args: list, links, q_text: str, window: int, limit: int,
+                       offset: int) -> list[int]:
+    """PostgreSQL: the `window` most recent matches in the user's scope, read range by range of
+    case ids from the newest down, then ranked by ts_rank.
+
+    Why ranges: the GIN index answers "which documents match" in no order, and keeping the
+    newest of them costs a heap visit per match (西地省, in a sixth of a million cases: half a
+    second). A range of ids ANDed with the GIN bitmap visits only the matches inside it; the
+    first range is small, and each next one is sized from the density seen so far, so a
+    common word costs about `window` visits and a rare one a few index reads. The result is
+    the same as ranking the `window` newest matches of the whole table (the ranges are
+    disjoint and read newest first).
+
+    Scope: where the first range shows that most matches lie outside the user's scope (a
+    street's handler among a district's cases), later ranges ask the index for the scope's
+    own case ids in the range (the (unit, case) index) instead of visiting every match to
+    test it; the links rule stays core.selectors' own."""
+    scope_sql, scope_args = "", []
+    if links is not None:
+        inner, inner_args = links.values("case_id").query.sql_with_params()
+        scope_sql, scope_args = f"d.case_id IN ({inner})", list(inner_args)
+    head = "SELECT d.case_id FROM search_searchdocument d WHERE "
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(case_id) FROM search_searchdocument")
+        top = cursor.fetchone()[0]
+        if top is None:
+            return []
+        ids: list[int] = []
+        hi, size, share, narrow = top + 1, WINDOW_FIRST, 1.0, False
+        while hi > 0 and len(ids) < window:
+            lo = max(0, hi - size)
+            # The last range has no lower bound and its upper one is not offered to the index:
+            # a bitmap of half a million ids costs more than the few matches it would skip.
+            bounds = ("d.case_id >= %s AND d.case_id < %s AND ", [lo, hi]) if lo > 0 else \
+                ("d.case_id + 0 < %s AND ", [hi])
+            if hi == top + 1 and links is not None:
+                # First range: every match, then those in scope (by the (case, unit) index), to
+                # learn the share.
+                cursor.execute(f"{head}{bounds[0]}{match_sql}", [*bounds[1], *match_args])
+                every = [row[0] for row in cursor.fetchall()]
+                found = list(set(links.filter(case_id__in=every).values_list("case_id", flat=True))) if every else []
+                if len(every) >= 20:
+                    share = (len(found) + 1) / (len(every) + 2)
+                    density = len(every) / (hi - lo)
+                    # A narrow scope, sparser than the word: fewer ids to test than matches.
+                    narrow = share < min(SCOPE_NARROW, density)
+            elif narrow and lo > 0 and share * (hi - lo) <= SCOPE_IDS_MAX:
+                # Ask the index for the matches among the scope's ids in the range: a short
+                # list only (with a long one the planner reads and tests each document).
+                in_range = list(links.filter(case_id__gte=lo, case_id__lt=hi).values_list("case_id", flat=True)
+                                .distinct()[:SCOPE_IDS_MAX + 1])
+                if len(in_range) <= SCOPE_IDS_MAX:
+                    found = []
+                    if in_range:
+                        cursor.execute(f"{head}{bounds[0]}d.case_id = ANY(%s) AND {match_sql}",
+                                       [*bounds[1], in_range, *match_args])
+                        found = [row[0] for row in cursor.fetchall()]
+                else:
+                    cursor.execute(f"{head}{bounds[0]}{match_sql} AND {scope_sql}",
+                                   [*bounds[1], *match_args, *scope_args])
+                    found = [row[0] for row in cursor.fetchall()]
+            else:
+                scope = f" AND {scope_sql}" if scope_sql else ""
+                cursor.execute(f"{head}{bounds[0]}{match_sql}{scope}", [*bounds[1], *match_args, *scope_args])
+                found = [row[0] for row in cursor.fetchall()]
+            ids += sorted(found, reverse=True)[:window - len(ids)]
+            covered = top + 1 - lo
+            # Ids per match so far, with a margin; at most RANGE_GROWTH times the last range.
+            wanted = (window - len(ids)) * covered / max(len(ids), 1) * 1.25
+            size = int(min(size * RANGE_GROWTH, max(size, wanted)))
+            hi = lo
+        if not ids:
+            return []
+        cursor.execute("SELECT d.case_id FROM search_searchdocument d WHERE d.case_id = ANY(%s)"
+                       " ORDER BY ts_rank(d.tsv, to_tsquery('simple', %s)) DESC, d.case_id DESC LIMIT %s OFFSET %s",
+                       [ids, q_text, limit, offset])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _match_ids(*, user: User, match: _Match, limit: int, offset: int = 0) -> list[int]:
     """Case ids, best first, applying scope, open/closed, the excluded case and the name rule."""
-    scope_sql, scope_params = _scope_sql(user)
     where, params = [], []
     if match.is_open is not None:
         where.append("d.is_open = %s")
@@ -94,22 +180,21 @@ def _match_ids(*, user: User, match: _Match, limit: int, offset: int = 0) -> lis
     if connection.vendor == "postgresql":
         if match.names:
             # Each word in the text or among the names (one clause: a search, not a similarity).
-            terms = match.clauses[0]
-            found = " AND ".join("(d.tsv @@ to_tsquery('simple', %s) OR d.tsv_names @@ to_tsquery('simple', %s))"
-                                 for _ in terms)
-            found_params = [x for term in terms for x in (term, term)]
+            # Written so that the index reads one tsquery of all the words (GIN skips through a
+            # common word's entries using a rare one's) or the names' small index; testing each
+            # word against both indexes made every window read a common word's whole list.
+            found = ("(d.tsv @@ to_tsquery('simple', %s) OR (d.tsv_names @@ to_tsquery('simple', %s)"
+                     " AND (d.tsv || d.tsv_names) @@ to_tsquery('simple', %s)))")
+            found_params = [q_text, " | ".join(match.clauses[0]), q_text]
         else:
             found, found_params = "d.tsv @@ to_tsquery('simple', %s)", [q_text]
         hidden, hidden_params = _hidden_sql(match, "d.tsv @@ to_tsquery('simple', %s)")
-        # The most recent RANK_WINDOW matches are ranked: exact for any query with fewer
-        # matches, and a bounded cost for a word half the cases contain.
-        sql = ("SELECT m.case_id FROM (SELECT d.case_id, d.tsv FROM search_searchdocument d"
-               f" WHERE {found}{extra}{scope_sql}{hidden}"
-               " ORDER BY d.case_id DESC LIMIT %s) m"
-               " ORDER BY ts_rank(m.tsv, to_tsquery('simple', %s)) DESC, m.case_id DESC LIMIT %s OFFSET %s")
-        args = [*found_params, *params, *scope_params, *hidden_params, *([q_text] if hidden else []),
-                RANK_WINDOW, q_text, limit, offset]
+        return _ranked_in_windows(match_sql=f"{found}{extra}{hidden}",
+                                  match_args=[*found_params, *params, *hidden_params, *([q_text] if hidden else [])],
+                                  links=case_links_visible_to(user=user), q_text=q_text, window=max(RANK_WINDOW, limit + offset),
+                                  limit=limit, offset=offset)
     else:
+        scope_sql, scope_params = _scope_sql(user)
         q_all = _fts5_expr(match.clauses, text_only=not match.names)
         hidden, hidden_params = _hidden_sql(
             match, "d.case_id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)")
@@ -259,14 +344,24 @@ class SameMatterCandidate:
 
 
 def _band_candidates(keys: list[int], *, exclude_id: int | None) -> list[int]:
-    qs = SameMatterBand.objects.filter(key__in=keys)
-    if exclude_id is not None:
-        qs = qs.exclude(case_id=exclude_id)
-    from django.db.models import Count
+    """The cases sharing most LSH keys with the text, at most SAME_MATTER_CANDIDATES.
 
-    rows = (qs.values("case_id").annotate(hits=Count("key")).order_by("-hits", "-case_id")
-            [:SAME_MATTER_CANDIDATES])
-    return [r["case_id"] for r in rows]
+    Each key brings at most its SAME_MATTER_PER_KEY newest cases (a backward read of the
+    (key, case) primary key): a few keys are shared by hundreds of open cases (a common
+    title, a stock sentence), and reading all of them made a check's cost follow the
+    largest bucket rather than the text. A true repeat usually shares several keys, so a
+    crowded key dropping its older cases loses little (bench/samematter.py measures it)."""
+    exclude = " AND case_id <> %s" if exclude_id is not None else ""
+    one = (f"SELECT * FROM (SELECT case_id FROM search_samematterband WHERE key = %s{exclude}"
+           " ORDER BY case_id DESC LIMIT %s) k")
+    keys = sorted(set(keys))
+    sql = ("SELECT case_id FROM (" + " UNION ALL ".join([one] * len(keys)) + ") b"
+           " GROUP BY case_id ORDER BY count(*) DESC, case_id DESC LIMIT %s")
+    args = [x for key in keys for x in ([key, exclude_id] if exclude_id is not None else [key])
+            + [SAME_MATTER_PER_KEY]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*args, SAME_MATTER_CANDIDATES])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def cases_same_matter(*, user: User, title: str, content: str, place_unit_id: int | None = None,
@@ -283,21 +378,26 @@ def cases_same_matter(*, user: User, title: str, content: str, place_unit_id: in
     if not ids:
         return []
     received = received or clock.today()
+    # Only what the comparison needs; the few shown are then read whole (a candidate row with
+    # its units costs more to build than to compare).
     rows = (cases_visible_to(user=user).filter(pk__in=ids, is_open=True)
-            .select_related("owner_unit", "place_unit"))
-    out = []
-    for case in rows:
-        similarity = t.jaccard(mine, t.shingles(t.matter_text(case.title, case.content)))
+            .values_list("pk", "title", "content", "place_unit_id", "received_date"))
+    scored = []
+    for pk, title_, content_, place_id, received_date in rows:
+        similarity = t.jaccard(mine, t.shingles(t.matter_text(title_, content_)))
         if similarity < threshold:
             continue
-        same_place = place_unit_id is not None and case.place_unit_id == place_unit_id
-        days = abs((received - case.received_date).days)
+        same_place = place_unit_id is not None and place_id == place_unit_id
+        days = abs((received - received_date).days)
         # Same place and a recent date make a repeat likelier; neither alone makes one.
         score = similarity + (0.1 if same_place else 0.0) + 0.1 * max(0.0, 1 - days / 180)
-        out.append(SameMatterCandidate(case=case, similarity=similarity, score=score, same_place=same_place,
-                                       days_apart=days))
-    out.sort(key=lambda c: (-c.score, -c.case.pk))
-    return out[:limit]
+        scored.append((score, pk, similarity, same_place, days))
+    scored.sort(key=lambda x: (-x[0], -x[1]))
+    scored = scored[:limit]
+    cases = Case.objects.select_related("owner_unit", "place_unit").in_bulk([x[1] for x in scored])
+    return [SameMatterCandidate(case=cases[pk], similarity=similarity, score=score, same_place=same_place,
+                                days_apart=days)
+            for score, pk, similarity, same_place, days in scored if pk in cases]
 
 
 def cases_same_matter_as(*, user: User, case: Case, limit: int = 5) -> list[SameMatterCandidate]:
@@ -334,95 +434,4 @@ def cases_similar_resolved(*, user: User, case: Case, limit: int = 5) -> list[Si
     for c in cases:
         text = t.text_normalize(t.matter_text(c.title, c.content))
         out.append(SimilarResolved(case=c, answers=answers.get(c.pk, []), shared=[w for w in words if w in text]))
-    return out
-
-
-# --- hot topics -----------------------------------------------------------------------
-
-HOT_MAX_CASES = 20000
-# Words that say nothing about which matter it is.
-_TOPIC_STOP = frozenset("""
-问题 反映 关于 建议 咨询 投诉 请求 希望 要求 情况 处理 解决 相关 部门 政府 领导 我们 你们 他们 市民 群众
-居民 业主 现在 目前 一直 已经 没有 什么 怎么 为什么 如何 是否 可以 不能 能否 还是 以及 进行 存在 严重 影响
-请问 恳请 强烈 一个 这个 那个 一些 有关 工作 单位 地方 时间 问政 留言 网友 您好 谢谢 感谢 市长 书记
-""".split())
-
-
-@dataclass
-class HotTopic:
-    words: list[str]
-    place: str
-    size: int                  # cases in the recent period
-    previous: float            # cases per period before it (average)
-    growth: float | None       # (size - previous) / previous; None when new
-    cases: list[Case]          # a few of them, newest first
-
-    @property
-    def label(self) -> str:
-        return "·".join(self.words)
-
-    @property
-    def growth_percent(self) -> int | None:
-        return None if self.growth is None else round(self.growth * 100)
-
-
-def _place_words() -> frozenset[str]:
-    """The words of the unit tree's own names (示范, 社区, 东山 …): a topic is grouped by place
-    already, so a place's name is not a subject. Read per call: a few hundred short names."""
-    from .text import segmented
-    names = Unit.objects.values_list("name", flat=True)
-    return frozenset(w for name in names for w in segmented(name).split() if len(w) >= 2)
-
-
-def _topic_words(title_seg: str, places: frozenset[str] = frozenset()) -> set[str]:
-    return {w for w in title_seg.split()
-            if len(w) >= 2 and not w.isdigit() and w not in _TOPIC_STOP and w not in places}
-
-
-def hot_topics_for(*, user: User, days: int = 30, limit: int = 10, periods: int = 3,
-                   today: dt.date | None = None) -> list[HotTopic]:
-    """Subjects many recent cases share, at one place: the cases received in the last `days`
-    days in the user's scope, grouped by place and title word, similar groups merged, with
-    their size and growth over the average of the `periods` periods before. Matter-centred:
-    nothing here is about persons."""
-    days = _int_arg(days, name="days", label="统计天数", low=1, high=366, default=30)
-    limit = _int_arg(limit, name="limit", label="条数", low=1, high=50, default=10)
-    today = today or clock.today()
-    start = today - dt.timedelta(days=days - 1)
-    earliest = start - dt.timedelta(days=days * periods)
-    rows = list(cases_visible_to(user=user).filter(received_date__gte=earliest, received_date__lte=today)
-                .order_by("-received_date", "-id")
-                .values_list("pk", "received_date", "place_unit_id", "search_document__title_seg")[:HOT_MAX_CASES])
-    current: dict[tuple, set[int]] = defaultdict(set)
-    before: Counter = Counter()
-    places = _place_words()
-    for pk, received, place, title_seg in rows:
-        for word in _topic_words(title_seg or "", places):
-            if received >= start:
-                current[(place, word)].add(pk)
-            else:
-                before[(place, word)] += 1
-    groups = sorted(((k, v) for k, v in current.items() if len(v) >= 2),
-                    key=lambda kv: (-len(kv[1]), -len(kv[0][1]), kv[0][1]))
-    topics: list[dict] = []
-    for (place, word), ids in groups:
-        home = next((tp for tp in topics if tp["place"] == place and len(ids & tp["ids"]) >= 0.5 * len(ids)), None)
-        if home is not None:
-            # Mostly the same cases: a word of that topic (停车 beside 停车费), not a topic of its own.
-            if len(home["words"]) < 3 and len(ids & home["ids"]) >= 0.8 * len(home["ids"]):
-                home["words"].append(word)
-            continue
-        if len(topics) < limit:
-            topics.append({"place": place, "words": [word], "ids": set(ids), "key": (place, word)})
-    places = {u.pk: u.name for u in Unit.objects.filter(pk__in={tp["place"] for tp in topics if tp["place"]})}
-    sample_ids = {tp["key"]: sorted(tp["ids"], reverse=True)[:3] for tp in topics}
-    by_id = {c.pk: c for c in Case.objects.filter(pk__in=[i for ids in sample_ids.values() for i in ids])
-             .select_related("owner_unit")}
-    out = []
-    for tp in topics:
-        previous = before[tp["key"]] / periods
-        size = len(tp["ids"])
-        out.append(HotTopic(words=tp["words"], place=places.get(tp["place"], ""), size=size, previous=previous,
-                            growth=(size - previous) / previous if previous else None,
-                            cases=[by_id[i] for i in sample_ids[tp["key"]] if i in by_id]))
     return out

@@ -9,8 +9,13 @@ from xinfang.core.errors import NotFound, ValidationFailed
 from xinfang.core.selectors import case_actions_for, case_get_for
 from xinfang.web.rows import case_row
 
-from .selectors import (cases_same_matter, cases_same_matter_as, cases_search, cases_similar_resolved,
-                        hot_topics_for)
+from .selectors import (
+    cases_same_matter,
+    cases_same_matter_as,
+    cases_search,
+    cases_similar_resolved,
+)
+from .topics import hot_topics_for
 
 
 def _is_fragment(request) -> bool:

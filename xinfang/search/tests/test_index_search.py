@@ -139,3 +139,49 @@ def test_the_engine_index_exists(tree):
         else:
             cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_fts'")
         assert cursor.fetchone() is not None
+
+
+@pytest.mark.parametrize("first_range", [1, 3, 22])
+def test_search_read_in_ranges_of_ids_finds_every_match_in_scope_and_no_other(tree, monkeypatch, first_range):
+    """PostgreSQL reads matches range by range of case ids (newest first), and for a narrow
+    scope asks for the scope's own ids; whatever the ranges, the same cases come back."""
+    from xinfang.search import selectors
+
+    monkeypatch.setattr(selectors, "WINDOW_FIRST", first_range)
+    mine = [build_on(tree, "assigned", title=f"烧烤油烟{i}", content="烧烤油烟扰民，晚上无法休息。") for i in range(3)]
+    others = [register(tree, actor=tree.court_registrar, title=f"法院门口烧烤{i}", content="烧烤摊占道经营。")
+              for i in range(25)]
+    register(tree, title="路灯不亮", content="小区路灯坏了。")
+    assert sorted(numbers(tree.handler_a, "烧烤")) == sorted(c.number for c in mine)
+    assert numbers(tree.handler_b, "烧烤") == []
+    page = cases_search(user=tree.leader, q="烧烤", limit=50)
+    assert sorted(h.case.number for h in page.hits) == sorted(c.number for c in mine + others)
+    assert not page.has_next
+    first = cases_search(user=tree.leader, q="烧烤", limit=20)
+    second = cases_search(user=tree.leader, q="烧烤", limit=20, offset=20)
+    assert first.has_next and not second.has_next
+    assert {h.case.pk for h in first.hits} | {h.case.pk for h in second.hits} == {c.pk for c in mine + others}
+
+
+def test_names_and_words_together_across_ranges(tree, monkeypatch):
+    from xinfang.search import selectors
+
+    monkeypatch.setattr(selectors, "WINDOW_FIRST", 2)
+    case = register(tree, title="路灯损坏", content="小区路灯长期不亮。", petitioners=[{"name": "欧阳明", "phone": "13900000001"}])
+    for i in range(4):
+        register(tree, title=f"路灯问题{i}", content="路灯坏了。")
+    assert numbers(tree.registrar, "欧阳明 路灯") == [case.number]   # one word in the names, one in the text
+    assert numbers(tree.registrar, "欧阳明 游泳池") == []
+
+
+def test_a_narrow_scope_reads_its_own_ids_and_still_finds_its_older_matches(tree, monkeypatch):
+    """Most matches outside a street handler's scope: later ranges test the scope's own ids."""
+    from xinfang.search import selectors
+
+    monkeypatch.setattr(selectors, "WINDOW_FIRST", 22)
+    monkeypatch.setattr(selectors, "RANGE_GROWTH", 1)
+    mine = [build_on(tree, "assigned", title=f"烧烤油烟{i}", content="烧烤油烟扰民。") for i in range(3)]
+    for i in range(40):
+        register(tree, actor=tree.court_registrar, title=f"法院门口烧烤{i}", content="烧烤摊占道经营。")
+    assert sorted(numbers(tree.handler_a, "烧烤")) == sorted(c.number for c in mine)
+    assert numbers(tree.handler_a, "占道") == []

@@ -1,15 +1,14 @@
 """Similar resolved cases, hot topics, the search page and the API handlers."""
-import datetime as dt
 from types import SimpleNamespace
 
 import pytest
 
 from xinfang.api import search as api
-from xinfang.core import clock
 from xinfang.core.errors import ValidationFailed
-from xinfang.petitions.tests.builders import ANSWER, act, build_on, register
+from xinfang.petitions.tests.builders import ANSWER, build_on, register
 from xinfang.search.demo import DEFAULT_CSV, similar_demo_corpus_load
-from xinfang.search.selectors import cases_similar_resolved, hot_topics_for
+from xinfang.search.selectors import cases_similar_resolved
+from xinfang.search.topics import hot_topics_for
 
 pytestmark = pytest.mark.django_db
 
@@ -37,24 +36,6 @@ def test_similar_fragment_and_scope(client, tree):
     body = client.get(f"/search/similar/{current.number}/", HTTP_HX_REQUEST="true").content.decode()
     assert "相似已办结案件" in body and "阳光小区物业乱收停车费" in body and "<html" not in body
     assert cases_similar_resolved(user=tree.handler_b, case=current) == []
-
-
-def test_hot_topics_groups_recent_cases_by_subject_and_place(tree):
-    today = dt.date(2026, 3, 30)
-    with clock.frozen(dt.datetime(2026, 1, 20, 9)):
-        register(tree, title="东山路夜市噪音扰民", content="东山路夜市每晚噪音很大，影响休息。", place_unit_id=tree.street_a.pk)
-    with clock.frozen(dt.datetime(2026, 3, 20, 9)):
-        for i in range(4):
-            register(tree, title=f"东山路夜市噪音扰民{i}", content="东山路夜市每晚噪音很大，影响休息。",
-                     place_unit_id=tree.street_a.pk)
-        register(tree, title="东山路夜市噪音", content="东山路夜市噪音很大，影响休息。", place_unit_id=tree.street_b.pk)
-        register(tree, **SCHOOL)
-    topics = hot_topics_for(user=tree.registrar, today=today)
-    top = topics[0]
-    assert top.size == 4 and top.place == "甲街道" and "夜市" in top.label
-    assert top.previous == pytest.approx(1 / 3) and top.growth > 1
-    assert all(t.size >= 2 for t in topics)
-    assert hot_topics_for(user=tree.handler_b, today=today) == []
 
 
 def test_hot_topics_refuses_bad_days(client, tree):
