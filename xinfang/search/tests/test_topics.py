@@ -59,6 +59,18 @@ def test_without_a_named_place_the_unit_is_the_place(tree):
     assert top.place == "甲街道" and top.place_kind == "unit" and top.size == 3 and "夜市" in top.label
 
 
+def test_only_matters_residents_bring_make_topics(tree):
+    from xinfang.core.models import Case
+
+    with clock.frozen(RECENT):
+        cases = [register(tree, title=f"仓库消防通道堵塞{i}", content="仓库消防通道被货物堵塞，存在安全隐患。",
+                          place_unit_id=tree.street_a.pk) for i in range(3)]
+    assert hot_topics_for(user=tree.registrar, today=TODAY)          # as petitions they are a topic
+    # the same matters found by inspectors (安全隐患) are no hot topic of what residents raise
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(kind="hazard")
+    assert hot_topics_for(user=tree.registrar, today=TODAY) == []
+
+
 def test_growth_against_the_periods_before(tree):
     with clock.frozen(dt.datetime(2026, 1, 20, 9)):   # in the periods before the last 30 days
         register(tree, place_unit_id=tree.street_a.pk, **fumes("魅力之城", 9))
