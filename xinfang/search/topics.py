@@ -72,7 +72,7 @@ _STOP_WORDS = """
 请问 恳请 强烈 一个 这个 那个 一些 有关 工作 单位 地方 时间 问政 留言 网友 您好 谢谢 感谢 市长 书记 尊敬
 领导 你好 小区 社区 街道 附近 周边 旁边 多次 至今 望 帮助 重视 落实 导致 造成 部分 今年 去年 每天 长期
 我家 本人 家里 家人 自己 东路 西路 南路 北路 中路 县市
-纠纷 矛盾 承办 涉及 切身 利益 办理 答复 协调 督促 整改 依法 及时 有效 群众利益
+纠纷 矛盾 争执 承办 涉及 切身 利益 办理 答复 协调 督促 整改 依法 及时 有效 群众利益
 """
 TOPIC_STOP = frozenset(_STOP_WORDS.split())
 # Common surnames: a word the dictionary does not know that starts with one is likely a
