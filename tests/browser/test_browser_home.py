@@ -31,9 +31,9 @@ def assigned(tree):
 
 def test_a_handler_opens_a_new_assignment_notification_and_lands_on_the_case(staff, assigned):
     handler = staff("handler_a")
-    # On the home page: the case in the worklist, and one unread notification in the navigation.
+    # On the home page: the case in the worklist, and one unread notification in the top bar.
     expect(handler.locator("#home-handler table.list").get_by_role("link", name=assigned.number)).to_be_visible()
-    notes = handler.locator("nav.mainnav").get_by_role("link", name=re.compile("^通知"))
+    notes = handler.locator("header.topbar").get_by_role("link", name=re.compile("^通知"))
     expect(notes.locator(".unread")).to_contain_text("1")
     notes.click()
     expect(handler.get_by_role("heading", name="站内通知")).to_be_visible()

@@ -149,6 +149,19 @@ def _workday(day: dt.date) -> dt.date:
     return day
 
 
+def _workday_before(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def found_during(start: dt.date, end: dt.date, rng) -> dt.date:
+    """A weekday of the inspection [start, end] (start a weekday): a weekend day moves to the
+    Monday only if the inspection still runs then, else to the Friday before."""
+    found = start + dt.timedelta(days=rng.randint(0, (end - start).days))
+    return _workday(found) if _workday(found) <= end else _workday_before(found)
+
+
 def hazard_demo_plan(*, units: dict[str, Unit], users: dict[str, User], today: dt.date, rng) -> list:
     """Timed steps building the hazard demo under 东山街道 (unit DSJD), regulated by the
     district (SFQ): users `inspector` (东山街道), `reviewer` (东山街道), `supervisor` (a
@@ -191,7 +204,7 @@ def hazard_demo_plan(*, units: dict[str, Unit], users: dict[str, User], today: d
                 if end < start:
                     campaign = None
             if campaign is not None:
-                found = start + dt.timedelta(days=rng.randint(0, (end - start).days))
+                found = found_during(start, end, rng)
             else:
                 found = latest - dt.timedelta(days=rng.randint(0, 90 if ending not in ("rectifying",
                                                                                        "review_pending") else 0))
