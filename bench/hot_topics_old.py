@@ -2,13 +2,15 @@
 only as bench/hot_topics.py's baseline: the product uses xinfang.search.topics."""
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 
 from xinfang.core import clock
 from xinfang.core.models import Case
 from xinfang.core.selectors import cases_visible_to
 from xinfang.orgs.models import Unit, User
 from xinfang.search.selectors import _int_arg
+from xinfang.search.topics import (
+    HotTopic,  # the same result type: the bench compares like with like
+)
 
 HOT_MAX_CASES = 20000
 # Words that say nothing about which matter it is.
@@ -17,24 +19,6 @@ _TOPIC_STOP = frozenset("""
 居民 业主 现在 目前 一直 已经 没有 什么 怎么 为什么 如何 是否 可以 不能 能否 还是 以及 进行 存在 严重 影响
 请问 恳请 强烈 一个 这个 那个 一些 有关 工作 单位 地方 时间 问政 留言 网友 您好 谢谢 感谢 市长 书记
 """.split())
-
-
-@dataclass
-class HotTopic:
-    words: list[str]
-    place: str
-    size: int                  # cases in the recent period
-    previous: float            # cases per period before it (average)
-    growth: float | None       # (size - previous) / previous; None when new
-    cases: list[Case]          # a few of them, newest first
-
-    @property
-    def label(self) -> str:
-        return "·".join(self.words)
-
-    @property
-    def growth_percent(self) -> int | None:
-        return None if self.growth is None else round(self.growth * 100)
 
 
 def _place_words() -> frozenset[str]:

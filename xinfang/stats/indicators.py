@@ -568,12 +568,15 @@ def _with_last_year(ind: Indicator, scope: Scope) -> Figure:
     return figure
 
 
-def indicator_compute(*, key: str, scope: Scope) -> Figure:
-    """One indicator, with its 上年同期 and 同比."""
+def indicator_compute(*, key: str, scope: Scope, last_year: bool = True) -> Figure:
+    """One indicator, with its 上年同期 and 同比 unless `last_year` is False (a reader that
+    shows only the value: the home page, a circular — the period read once, not twice)."""
     if key not in INDICATORS:
         from xinfang.core.errors import NotFound
         raise NotFound(f"没有名为「{key}」的指标。")
-    return _with_last_year(INDICATORS[key], _own_kind(INDICATORS[key], scope))
+    ind = INDICATORS[key]
+    scope = _own_kind(ind, scope)
+    return _with_last_year(ind, scope) if last_year else ind.compute(scope)
 
 
 def indicators_of(kind: str) -> list[Indicator]:

@@ -147,7 +147,7 @@ def circular_on_time(*, area: Unit, start: dt.date, end: dt.date) -> list[dict]:
     units = [area, *Unit.objects.filter(parent=area, is_active=True).order_by("path")]
     out = []
     for unit in units:
-        figure = indicator_compute(key="on_time_rate", scope=Scope(start=start, end=end, unit=unit))
+        figure = indicator_compute(key="on_time_rate", scope=Scope(start=start, end=end, unit=unit), last_year=False)
         out.append({"unit_id": unit.pk, "unit": unit.name, "is_area": unit.pk == area.pk,
                     "value": None if figure.value is None else str(figure.value),
                     "numerator": figure.numerator, "denominator": figure.denominator})

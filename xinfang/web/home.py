@@ -125,7 +125,7 @@ def leader_section(user: User, today: dt.date) -> dict:
     # This month's figures, as the statistics define them (xinfang/stats/indicators.py).
     scope = Scope(start=glance["month_first"], end=glance["month_last"], unit=stats_area_for(user=user))
     stats_query = {"start": month["from"], "end": month["to"], **({"unit": scope.unit.pk} if scope.unit else {})}
-    on_time = indicator_compute(key="on_time_rate", scope=scope)
+    on_time = indicator_compute(key="on_time_rate", scope=scope, last_year=False)
     figures = [
         {"key": "open", "label": "在办", "num": glance["open"], "url": cases_url(open=1)},
         {"key": "due_soon", "label": "临期", "num": glance["due_soon"], "url": cases_url(deadline="due_soon")},
@@ -133,7 +133,7 @@ def leader_section(user: User, today: dt.date) -> dict:
         {"key": "on_time", "label": f"本月到期按期办结（本月到期 {on_time.denominator}）", "num": on_time.numerator,
          "url": stats_cases_url(indicator="on_time_rate", part="numerator", **stats_query)},
     ]
-    satisfaction = indicator_compute(key="satisfaction_rate", scope=scope)
+    satisfaction = indicator_compute(key="satisfaction_rate", scope=scope, last_year=False)
     glance.update(rated=satisfaction.denominator, satisfied_rate=satisfaction.value)
     ratings = [
         {"key": level, "label": label, "num": next(b["count"] for b in satisfaction.breakdown if b["value"] == level),
