@@ -118,6 +118,7 @@ def load(url: str, n: int, *, seed: int = 20260302, batch: int = 20000) -> None:
     now = dt.datetime.now(dt.timezone.utc)
     # Bulk load without the full-text and band indexes; rebuilt once at the end.
     cur.execute("DROP INDEX IF EXISTS search_document_tsv")
+    cur.execute("DROP INDEX IF EXISTS search_document_units")
     cur.execute("ALTER TABLE search_samematterband DROP CONSTRAINT IF EXISTS search_samematterband_pkey")
     conn.commit()
     recent: list[tuple[int, list[int]]] = []   # (title index, sentence indexes) to reword
@@ -202,6 +203,8 @@ def load(url: str, n: int, *, seed: int = 20260302, batch: int = 20000) -> None:
     cur.execute("SET maintenance_work_mem = '512MB'")
     print("indexing…", file=sys.stderr, flush=True)
     cur.execute("CREATE INDEX search_document_tsv ON search_searchdocument USING gin (tsv)")
+    # Its units: filled from core_caseunit by the document's insert trigger (search migration 0003).
+    cur.execute("CREATE INDEX search_document_units ON search_searchdocument USING gin (unit_ids)")
     cur.execute("ALTER TABLE search_samematterband ADD CONSTRAINT search_samematterband_pkey PRIMARY KEY (key, case_id)")
     conn.commit()
     conn.autocommit = True

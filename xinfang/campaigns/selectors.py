@@ -17,7 +17,7 @@ from xinfang.core.models import Case
 from xinfang.core.selectors import case_deadline_state, case_visible, cases_visible_to
 from xinfang.core.workflow import workflow_for
 from xinfang.orgs.models import DataScope, Unit, User
-from xinfang.orgs.selectors import unit_subtree_ids
+from xinfang.orgs.selectors import unit_subtree_ids, units_in_scope_of
 from xinfang.stats.indicators import KINDS, percent
 
 from .measures import (
@@ -45,7 +45,7 @@ def campaigns_visible_to(*, user: User) -> QuerySet[Campaign]:
         return qs
     if user.unit_id is None:
         return qs.none()
-    units = unit_subtree_ids(unit=user.unit) if user.data_scope == DataScope.SUBTREE else [user.unit_id]
+    units = units_in_scope_of(user=user)
     above = [int(p) for p in user.unit.path.strip("/").split("/") if p]
     return qs.filter(Q(organising_unit_id__in=units) | Q(scope_unit_id__in=units) | Q(scope_unit_id__in=above))
 

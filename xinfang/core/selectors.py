@@ -5,8 +5,8 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
-from xinfang.orgs.models import DataScope, Unit, User
-from xinfang.orgs.selectors import unit_subtree_ids
+from xinfang.orgs.models import Unit, User
+from xinfang.orgs.selectors import unit_subtree_ids, units_in_scope_of
 
 from . import clock
 from .deadlines import DeadlineState, deadline_state
@@ -18,13 +18,14 @@ from .workflow import Transition, TransitionContext, Who, workflow_for
 def case_links_visible_to(*, user: User) -> QuerySet[CaseUnit] | None:
     """The case-unit links of the units in the user's scope; None means everything. For
     reads that apply the scope in SQL of their own (search) as well as the case lists."""
-    if user.is_superuser or user.data_scope == DataScope.ALL:
+    units = units_in_scope_of(user=user)
+    if units is None:
         return None
-    if user.unit_id is None:
-        return CaseUnit.objects.none()
-    if user.data_scope == DataScope.SUBTREE:
-        return CaseUnit.objects.filter(unit_id__in=unit_subtree_ids(unit=user.unit))
-    return CaseUnit.objects.filter(unit_id=user.unit_id)
+    if not isinstance(units, QuerySet):
+        # One unit or none: `unit_id = X` (a list would plan as `IN (X)`, the same, but `IN ()`
+        # cannot be written).
+        return CaseUnit.objects.filter(unit_id=units[0]) if units else CaseUnit.objects.none()
+    return CaseUnit.objects.filter(unit_id__in=units)
 
 
 def cases_visible_to(*, user: User) -> QuerySet[Case]:

@@ -11,7 +11,7 @@ from xinfang.core.errors import NotFound, ValidationFailed
 from xinfang.core.models import Attachment, Case
 from xinfang.core.selectors import case_deadlines, case_get_for, cases_visible_to
 from xinfang.orgs.models import DataScope, Unit, User
-from xinfang.orgs.selectors import unit_subtree_ids
+from xinfang.orgs.selectors import unit_subtree_ids, units_in_scope_of
 
 from .models import (
     VIOLATION_GROUPS,
@@ -130,7 +130,7 @@ def inspections_visible_to(*, user: User) -> QuerySet[Inspection]:
         return qs
     if user.unit_id is None:
         return qs.none()
-    units = unit_subtree_ids(unit=user.unit) if user.data_scope == DataScope.SUBTREE else [user.unit_id]
+    units = units_in_scope_of(user=user)
     # A campaign covering the district covers the user's street too: scope units above count.
     above = [int(p) for p in user.unit.path.strip("/").split("/") if p]
     return qs.filter(Q(inspecting_unit_id__in=units) | Q(scope_units__in=units)

@@ -11,7 +11,7 @@ from xinfang.core.errors import NotFound, ValidationFailed
 from xinfang.core.models import Case, CaseUnit
 from xinfang.core.selectors import cases_visible_to
 from xinfang.orgs.models import DataScope, User
-from xinfang.orgs.selectors import unit_subtree_ids
+from xinfang.orgs.selectors import unit_subtree_ids, units_in_scope_of
 
 from .models import AgendaItem, Meeting
 
@@ -19,10 +19,6 @@ MANAGING_ROLES = ("leader", "supervisor", "reviewer")
 
 PENDING, OVERDUE, DONE, DONE_LATE = "pending", "overdue", "done", "done_late"
 FOLLOWUP_STATES = {PENDING: "办理中", OVERDUE: "已超期", DONE: "已办结", DONE_LATE: "超期办结"}
-
-
-def _scope_units(user: User):
-    return unit_subtree_ids(unit=user.unit) if user.data_scope == DataScope.SUBTREE else [user.unit_id]
 
 
 def meetings_visible_to(*, user: User) -> QuerySet[Meeting]:
@@ -33,7 +29,7 @@ def meetings_visible_to(*, user: User) -> QuerySet[Meeting]:
         return qs
     if user.unit_id is None:
         return qs.none()
-    units = _scope_units(user)
+    units = units_in_scope_of(user=user)
     followed = AgendaItem.objects.filter(followup_unit_id__in=units).values("meeting_id")
     attended = Meeting.attending_units.through.objects.filter(unit_id__in=units).values("meeting_id")
     return qs.filter(Q(convening_unit_id__in=units) | Q(pk__in=attended) | Q(pk__in=followed))
@@ -111,7 +107,7 @@ def followups_for(*, user: User, state: str | None = None) -> QuerySet[AgendaIte
     if not (user.is_superuser or user.data_scope == DataScope.ALL):
         if user.unit_id is None:
             return qs.none()
-        qs = qs.filter(Q(followup_unit_id__in=_scope_units(user)) | Q(followup_handler=user))
+        qs = qs.filter(Q(followup_unit_id__in=units_in_scope_of(user=user)) | Q(followup_handler=user))
     today = clock.today()
     if state == PENDING:
         qs = qs.filter(done_at__isnull=True, followup_due__gte=today)

@@ -19,6 +19,7 @@ from xinfang.core.errors import ValidationFailed
 from xinfang.core.models import Case
 from xinfang.core.selectors import case_links_visible_to, cases_visible_to
 from xinfang.orgs.models import User
+from xinfang.orgs.selectors import units_in_scope_of
 from xinfang.petitions.models import Answer
 from xinfang.petitions.selectors import identity_hidden_from, user_may_unmask
 
@@ -32,9 +33,6 @@ OFFSET_MAX = 980
 RANK_WINDOW = 200
 WINDOW_FIRST = 5000
 RANGE_GROWTH = 16
-# Below this share of a range's matches in the user's scope, ranges read the scope's ids first.
-SCOPE_NARROW = 0.25
-SCOPE_IDS_MAX = 2000
 # Same matter: shown from this similarity of the texts (character bigram Jaccard); see
 # bench/samematter.py for the precision and recall it gives on the public data.
 SAME_MATTER_MIN = 0.3
@@ -66,6 +64,11 @@ def _scope_sql(user: User) -> tuple[str, list]:
     return f" AND d.case_id IN ({sql})", list(params)
 
 
+def _scope_unit_ids(user: User) -> list[int] | None:
+    units = units_in_scope_of(user=user)
+    return None if units is None else list(units)
+
+
 def _fts5_expr(clauses: list[list[str]], text_only: bool) -> str:
     def phrase(term: str) -> str:
         return '"' + term.replace('"', '""') + '"'
@@ -87,8 +90,8 @@ def _hidden_sql(match: _Match, text_test: str) -> tuple[str, list]:
             list(match.hidden_units))
 
 
-def _ranked_in_windows(*, match_sql: str, match_args: list, links, q_text: str, window: int, limit: int,
-                       offset: int) -> list[int]:
+def _ranked_in_windows(*, match_sql: str, match_args: list, units: list[int] | None, q_text: str, window: int,
+                       limit: int, offset: int) -> list[int]:
     """PostgreSQL: the `window` most recent matches in the user's scope, read range by range of
     case ids from the newest down, then ranked by ts_rank.
 
@@ -100,14 +103,13 @@ def _ranked_in_windows(*, match_sql: str, match_args: list, links, q_text: str, 
     the same as ranking the `window` newest matches of the whole table (the ranges are
     disjoint and read newest first).
 
-    Scope: where the first range shows that most matches lie outside the user's scope (a
-    street's handler among a district's cases), later ranges ask the index for the scope's
-    own case ids in the range (the (unit, case) index) instead of visiting every match to
-    test it; the links rule stays core.selectors' own."""
-    scope_sql, scope_args = "", []
-    if links is not None:
-        inner, inner_args = links.values("case_id").query.sql_with_params()
-        scope_sql, scope_args = f"d.case_id IN ({inner})", list(inner_args)
+    Scope: the document carries the ids of the units that have held its case (`unit_ids`,
+    kept from core_caseunit by triggers, migration 0003), so a narrow scope is one more
+    condition the planner ANDs inside the indexes, and a street's handler no longer visits
+    the district's other matches to drop them."""
+    if units is not None and not units:
+        return []
+    scope_sql, scope_args = ("", []) if units is None else (" AND d.unit_ids && %s::bigint[]", [units])
     head = "SELECT d.case_id FROM search_searchdocument d WHERE "
     with connection.cursor() as cursor:
         cursor.execute("SELECT max(case_id) FROM search_searchdocument")
@@ -115,44 +117,15 @@ def _ranked_in_windows(*, match_sql: str, match_args: list, links, q_text: str, 
         if top is None:
             return []
         ids: list[int] = []
-        hi, size, share, narrow = top + 1, WINDOW_FIRST, 1.0, False
+        hi, size = top + 1, WINDOW_FIRST
         while hi > 0 and len(ids) < window:
             lo = max(0, hi - size)
             # The last range has no lower bound and its upper one is not offered to the index:
             # a bitmap of half a million ids costs more than the few matches it would skip.
             bounds = ("d.case_id >= %s AND d.case_id < %s AND ", [lo, hi]) if lo > 0 else \
                 ("d.case_id + 0 < %s AND ", [hi])
-            if hi == top + 1 and links is not None:
-                # First range: every match, then those in scope (by the (case, unit) index), to
-                # learn the share.
-                cursor.execute(f"{head}{bounds[0]}{match_sql}", [*bounds[1], *match_args])
-                every = [row[0] for row in cursor.fetchall()]
-                found = list(set(links.filter(case_id__in=every).values_list("case_id", flat=True))) if every else []
-                if len(every) >= 20:
-                    share = (len(found) + 1) / (len(every) + 2)
-                    density = len(every) / (hi - lo)
-                    # A narrow scope, sparser than the word: fewer ids to test than matches.
-                    narrow = share < min(SCOPE_NARROW, density)
-            elif narrow and lo > 0 and share * (hi - lo) <= SCOPE_IDS_MAX:
-                # Ask the index for the matches among the scope's ids in the range: a short
-                # list only (with a long one the planner reads and tests each document).
-                in_range = list(links.filter(case_id__gte=lo, case_id__lt=hi).values_list("case_id", flat=True)
-                                .distinct()[:SCOPE_IDS_MAX + 1])
-                if len(in_range) <= SCOPE_IDS_MAX:
-                    found = []
-                    if in_range:
-                        cursor.execute(f"{head}{bounds[0]}d.case_id = ANY(%s) AND {match_sql}",
-                                       [*bounds[1], in_range, *match_args])
-                        found = [row[0] for row in cursor.fetchall()]
-                else:
-                    cursor.execute(f"{head}{bounds[0]}{match_sql} AND {scope_sql}",
-                                   [*bounds[1], *match_args, *scope_args])
-                    found = [row[0] for row in cursor.fetchall()]
-            else:
-                scope = f" AND {scope_sql}" if scope_sql else ""
-                cursor.execute(f"{head}{bounds[0]}{match_sql}{scope}", [*bounds[1], *match_args, *scope_args])
-                found = [row[0] for row in cursor.fetchall()]
-            ids += sorted(found, reverse=True)[:window - len(ids)]
+            cursor.execute(f"{head}{bounds[0]}{match_sql}{scope_sql}", [*bounds[1], *match_args, *scope_args])
+            ids += sorted((row[0] for row in cursor.fetchall()), reverse=True)[:window - len(ids)]
             covered = top + 1 - lo
             # Ids per match so far, with a margin; at most RANGE_GROWTH times the last range.
             wanted = (window - len(ids)) * covered / max(len(ids), 1) * 1.25
@@ -191,7 +164,7 @@ def _match_ids(*, user: User, match: _Match, limit: int, offset: int = 0) -> lis
         hidden, hidden_params = _hidden_sql(match, "d.tsv @@ to_tsquery('simple', %s)")
         return _ranked_in_windows(match_sql=f"{found}{extra}{hidden}",
                                   match_args=[*found_params, *params, *hidden_params, *([q_text] if hidden else [])],
-                                  links=case_links_visible_to(user=user), q_text=q_text, window=max(RANK_WINDOW, limit + offset),
+                                  units=_scope_unit_ids(user), q_text=q_text, window=max(RANK_WINDOW, limit + offset),
                                   limit=limit, offset=offset)
     else:
         scope_sql, scope_params = _scope_sql(user)

@@ -7,7 +7,7 @@ from django.db import connection
 from xinfang.core.errors import ValidationFailed
 from xinfang.core.models import Case
 from xinfang.orgs.models import DataScope
-from xinfang.petitions.tests.builders import ANSWER, act, build_on, petitioner, register
+from xinfang.petitions.tests.builders import ANSWER, act, build_on, register
 from xinfang.search.models import SameMatterBand, SearchDocument
 from xinfang.search.selectors import cases_search
 from xinfang.search.services import search_reindex
@@ -143,8 +143,8 @@ def test_the_engine_index_exists(tree):
 
 @pytest.mark.parametrize("first_range", [1, 3, 22])
 def test_search_read_in_ranges_of_ids_finds_every_match_in_scope_and_no_other(tree, monkeypatch, first_range):
-    """PostgreSQL reads matches range by range of case ids (newest first), and for a narrow
-    scope asks for the scope's own ids; whatever the ranges, the same cases come back."""
+    """PostgreSQL reads matches range by range of case ids (newest first), the scope's units
+    ANDed in; whatever the ranges, the same cases come back."""
     from xinfang.search import selectors
 
     monkeypatch.setattr(selectors, "WINDOW_FIRST", first_range)
@@ -174,8 +174,8 @@ def test_names_and_words_together_across_ranges(tree, monkeypatch):
     assert numbers(tree.registrar, "欧阳明 游泳池") == []
 
 
-def test_a_narrow_scope_reads_its_own_ids_and_still_finds_its_older_matches(tree, monkeypatch):
-    """Most matches outside a street handler's scope: later ranges test the scope's own ids."""
+def test_a_narrow_scope_still_finds_its_older_matches(tree, monkeypatch):
+    """Most matches outside a street handler's scope: ranges grown from its few matches still reach its oldest."""
     from xinfang.search import selectors
 
     monkeypatch.setattr(selectors, "WINDOW_FIRST", 22)
@@ -185,3 +185,21 @@ def test_a_narrow_scope_reads_its_own_ids_and_still_finds_its_older_matches(tree
         register(tree, actor=tree.court_registrar, title=f"法院门口烧烤{i}", content="烧烤摊占道经营。")
     assert sorted(numbers(tree.handler_a, "烧烤")) == sorted(c.number for c in mine)
     assert numbers(tree.handler_a, "占道") == []
+
+
+def test_a_unit_the_case_is_handed_to_finds_it_and_the_first_keeps_sight(tree):
+    """Scope follows the case's units as they change after indexing: on PostgreSQL through
+    the units stored on the search document (kept by triggers on core_caseunit)."""
+    case = register(tree, title="烧烤油烟", content="烧烤油烟扰民，晚上无法休息。")
+    assert numbers(tree.handler_a, "烧烤") == []
+    assert numbers(tree.handler_b, "烧烤") == []
+    act(case, tree.registrar, "assign", unit_id=tree.street_b.pk)
+    assert numbers(tree.handler_b, "烧烤") == [case.number]
+    act(case, tree.handler_b, "object", reason="不属本街道职责")
+    act(case, tree.registrar, "assign", unit_id=tree.street_a.pk)
+    assert numbers(tree.handler_a, "烧烤") == [case.number]
+    assert numbers(tree.handler_b, "烧烤") == [case.number]   # a unit keeps sight of what it held
+    SearchDocument.objects.all().delete()
+    search_reindex()
+    assert numbers(tree.handler_a, "烧烤") == [case.number]
+    assert numbers(tree.handler_b, "烧烤") == [case.number]
