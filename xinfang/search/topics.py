@@ -42,6 +42,12 @@ from xinfang.core.selectors import cases_visible_to
 from xinfang.orgs.models import Unit, User
 
 from . import text as t
+from .named_places import (
+    jieba_words_and_tags,
+    named_places_cache_clear,
+    named_places_in,
+    places_canonical,
+)
 from .selectors import _int_arg
 
 # _int_arg: the search app's one check of a numeric argument (ValidationFailed with the field).
@@ -81,157 +87,6 @@ TOPIC_STOP = frozenset(_STOP_WORDS.split())
 _SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
                       "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 
-# --- named places in a text -------------------------------------------------------------
-
-# The endings of names residents give to the places of a matter, longest first. 街道,
-# 社区, 镇, 乡 are units of the tree (places.py finds those); 府, 庭, 里 end too many common
-# words (政府, 家庭, 这里) to be told apart from names without a dictionary.
-PLACE_ENDINGS = ("幼儿园", "小区", "花园", "花苑", "家园", "公寓", "大厦", "广场", "新村", "新城", "大道", "中学", "小学",
-                 "医院", "市场", "公园", "学院", "大学", "学校", "村", "路", "街", "巷", "苑", "城", "园", "湾")
-# Words with a place ending that name no one place.
-_GENERIC_PLACE_WORDS = """
-马路 道路 公路 铁路 高速公路 出路 走路 修路 水路 网路 线路 思路 电路 门路 环路 老城 新城 主城 城区 县城 省城 进城
-农村 乡村 城乡 城市 全城 新农村 配套幼儿园 普惠性幼儿园 普惠幼儿园 公办幼儿园 民办幼儿园 公立幼儿园 私立幼儿园 配套学校 配套小学
-十字路 断头路 水泥路 快速路 必经之路 线路 住宅小区 商品房 居民区 城区 公园 医院 学校 大学 市场 幼儿园 花园 家园 校园 菜园 果园 产业园 工业园 科技园 园区
-老小区 新小区 本小区 该小区 我们小区 附近小区 周边小区 居民小区 商品房小区 安置小区 整个小区 老旧小区 各小区 周边学校
-步行街 大街 小街 街巷 小巷 背街小巷 人民医院 中心医院 中医院 民办学校 公办学校 小学 中学 初中 高中 商城 农贸市场 菜市场
-"""
-GENERIC_PLACES = frozenset(_GENERIC_PLACE_WORDS.split())
-# 街 of 街道 and 村 of 村委会 end a unit's name, which places.py finds in the unit tree; 城 of
-# 城市 ends no name.
-_ENDING_RE = re.compile("(?:" + "|".join(PLACE_ENDINGS) + ")(?!道|委|民委|(?<=城)市)")
-# A name ending with one of these is a kind of place, not a place (过马路, 公交线路, 住宅小区).
-_GENERIC_LONGEST = max(len(g) for g in GENERIC_PLACES)
-_ROAD_ENDINGS = ("路", "街", "巷", "大道")
-# The public data's anonymised codes (A市, A3区, K9县) and the 省 / 市 / 县 / 镇 / 乡 of a
-# division's name end a name: what comes after them starts one (but 市场, 乡村 are words).
-_DIVISION_RE = re.compile(r"[a-z]\d{0,2}[市区县]|[省县](?=[\u4e00-\u9fff])|(?<!城)市(?![场民政委长级属容貌值])|[镇乡](?![村镇民亲下])")
-# Full-width letters and digits (Ａ３区): only these need NFKC (slow) before the codes are read.
-_WIDE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
-_NOT_NAME = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
-# Where a name cannot run across: words that introduce or follow a place in an account.
-_BOUNDARY = re.compile(
-    "反映|关于|投诉|举报|咨询|建议|请求|要求|希望|请问|解决|附近|周边|旁边|门口|对面|楼下|隔壁|小区|社区|街道|位于|地处|"
-    "我们|我家|住在|居住|业主|居民|网友|问题|请|的|在|是|了|对|从|到|向|给|把|被|将|及|或|与|和|由|为|因|至|等|我|你|他|她")
-# jieba's part-of-speech tags of words that are not part of a name: verbs, prepositions,
-# adverbs, pronouns, conjunctions, numerals, measure and direction words of two characters
-# or more (改变麓谷明珠小区 → 麓谷明珠小区, 影响小区 → no name); of the particles only the
-# grammar's (的, 了): 之 is part of names (魅力之城).
-_NOT_IN_NAME_TAGS = ("v", "p", "d", "r", "c", "m", "q", "f")
-_NOT_IN_NAME_PARTICLES = frozenset("的了着过地得")
-# A numeral word that counts or points (很多, 一些, 这条); 万家 of 万家丽路 is tagged a numeral
-# too, and is a name.
-_COUNTING = re.compile("[一二三四五六七八九十几多些某每两各这那该本此]")
-_STEM_MIN, _STEM_MAX = 2, 8
-_LONGEST_WORD = 4
-_dictionary = None
-
-
-def _words_and_tags() -> tuple[dict, dict]:
-    """jieba's word frequencies and part-of-speech tags (loaded once with the segmenter)."""
-    global _dictionary
-    if _dictionary is None:
-        t._segmenter()
-        import jieba
-        import jieba.posseg
-
-        _dictionary = (jieba.dt.FREQ, jieba.posseg.dt.word_tag_tab)
-    return _dictionary
-
-
-def _name_start(stem: str) -> int:
-    """Where the name begins in `stem`: after the last word that cannot be part of a name,
-    the words taken by forward maximum matching on jieba's dictionary."""
-    freq, tags = _words_and_tags()
-    cut, i = 0, 0
-    while i < len(stem):
-        j = next((j for j in range(min(len(stem), i + _LONGEST_WORD), i + 1, -1) if freq.get(stem[i:j])), i + 1)
-        word = stem[i:j]
-        tag = tags.get(word, "")
-        # One character says too little (发 of 丽发新城 is a verb too): only words of two or more.
-        if word in _NOT_IN_NAME_PARTICLES or (len(word) >= 2 and tag.startswith(_NOT_IN_NAME_TAGS)
-                                              and (tag[0] != "m" or _COUNTING.search(word))):
-            cut = j
-        i = j
-    return cut
-
-
-_names_seen: dict[tuple[str, str], str] = {}
-
-
-def _name_at(run: str, end: int, ending: str, begin: int = 0) -> str:
-    """The name ending at run[:end] with `ending`: its beginning cut at the last boundary word
-    and after the last word that cannot be part of a name; "" when no name is left."""
-    start = max(begin, end - len(ending) - _STEM_MAX)
-    window = run[start:end - len(ending)]
-    name = _names_seen.get((window, ending))
-    if name is None:
-        name = _name_in(window, ending)
-        if len(_names_seen) < 200_000:
-            _names_seen[(window, ending)] = name
-    return name
-
-
-def _name_in(window: str, ending: str) -> str:
-    cut = 0
-    for m in _BOUNDARY.finditer(window):
-        cut = m.end()
-    stem = window[cut:]
-    stem = stem[_name_start(stem):]
-    name = stem + ending
-    if len(stem) < _STEM_MIN or stem.isdigit() \
-            or any(name[-k:] in GENERIC_PLACES for k in range(len(ending) + 1, min(len(name), _GENERIC_LONGEST) + 1)):
-        return ""
-    return name
-
-
-def named_places_in(text: str) -> list[str]:
-    """The names of estates, roads, villages, schools … the text gives, in order, each once.
-    A compound name is its first part (伊景园滨河苑 → 伊景园, 丽发新城小区 → 丽发新城): the
-    estate, not its phase or the word 小区. Generic words (马路, 老旧小区) are not names."""
-    text = _DIVISION_RE.sub("，", t.text_normalize(text) if _WIDE.search(text) else text.lower())
-    out: dict[str, None] = {}
-    for run in _NOT_NAME.split(text):
-        if len(run) < _STEM_MIN + 1:
-            continue
-        taken_to, last_end = -1, 0
-        for m in _ENDING_RE.finditer(run):
-            if m.start() < taken_to:
-                continue
-            # A name starts after the place ending before it (劳动东路魅力之城 → 劳动东路, 魅力之城).
-            name = _name_at(run, m.end(), m.group(), begin=last_end)
-            last_end = m.end()
-            if not name:
-                continue
-            # The rest of a compound name (滨河苑 of 伊景园滨河苑) is the same place; after a
-            # road comes what lies on it (万家丽南路丽发新城).
-            nxt = _ENDING_RE.search(run, m.end())
-            compound = nxt and nxt.start() - m.end() <= 3 and not name.endswith(_ROAD_ENDINGS)
-            taken_to = nxt.end() if compound else m.end()
-            out.setdefault(name, None)
-    return list(out)
-
-
-def _canonical_places(counts: Counter) -> dict[str, str]:
-    """Each name to the shortest name it ends with that others give too (万科魅力之城 →
-    魅力之城): one place however much of its name an account gives. Not to a tail whose
-    stem is a common word (国际城 of 辉煌国际城 and 凯乐国际城): that is a kind of name."""
-    freq, tags = _words_and_tags()
-    out = {}
-    for name in counts:
-        best = name
-        for i in range(1, len(name) - _STEM_MIN):
-            tail = name[i:]
-            if tail not in counts or len(tail) < 3:
-                continue
-            ending = _ENDING_RE.search(tail)
-            stem = tail[:ending.start()] if ending else tail
-            if not freq.get(stem) or tags.get(stem, "").startswith(("ns", "nr", "nz")):
-                best = tail
-        out[name] = best
-    return out
-
-
 # --- key words from the stored segmentation ---------------------------------------------
 
 _idf_table = None
@@ -259,8 +114,7 @@ def _word_weight(word: str) -> float:
     weight = _word_weights.get(word)
     if weight is None:
         idf, median = _idf()
-        freq, _tags = _words_and_tags()
-        _freq, tags = _words_and_tags()
+        freq, tags = jieba_words_and_tags()
         if len(word) < 2 or word in TOPIC_STOP or _CODE_WORD.fullmatch(word) \
                 or (word[0] in _DIVISION_CHARS and not freq.get(word)) or _maybe_person(word, freq, tags):
             # 市伊, 县星沙: a division code's word run into a name (A市伊景园), no word.
@@ -377,7 +231,7 @@ _case_cache: dict[tuple, tuple[list[str], list[str]]] = {}
 def topics_cache_clear() -> None:
     """Forget what was read of the cases' texts (for measuring a first call)."""
     _case_cache.clear()
-    _names_seen.clear()
+    named_places_cache_clear()
     _word_weights.clear()
 
 
@@ -398,7 +252,7 @@ def _recent_places(rows: list[_Row], unit_words: frozenset[str]) -> None:
     else its unit — and its key words."""
     for r in rows:
         _read_case(r, unit_words)
-    canonical = _canonical_places(Counter(n for r in rows for n in r.names))
+    canonical = places_canonical(Counter(n for r in rows for n in r.names))
     named = Counter()
     for r in rows:
         r.names = list(dict.fromkeys(canonical[n] for n in r.names))

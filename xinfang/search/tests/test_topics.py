@@ -8,12 +8,8 @@ import pytest
 from xinfang.core import clock
 from xinfang.core.errors import NotFound, ValidationFailed
 from xinfang.petitions.tests.builders import build_on, petitioner, register
-from xinfang.search.topics import (
-    hot_topic_cases,
-    hot_topic_get,
-    hot_topics_for,
-    named_places_in,
-)
+from xinfang.search.named_places import named_places_in
+from xinfang.search.topics import hot_topic_cases, hot_topic_get, hot_topics_for
 
 pytestmark = pytest.mark.django_db
 
