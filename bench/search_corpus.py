@@ -88,6 +88,7 @@ def load(url: str, n: int, *, seed: int = 20260302, batch: int = 20000) -> None:
     django.setup()
     from xinfang.orgs.models import DataScope, Unit, UnitLevel, User
     from xinfang.orgs.services import user_create
+    from xinfang.search.named_places import named_places_of_matter
 
     corpus = Corpus()
     t = corpus.t
@@ -115,18 +116,18 @@ def load(url: str, n: int, *, seed: int = 20260302, batch: int = 20000) -> None:
     cur = conn.cursor()
     start_id = (cur.execute("SELECT coalesce(max(id), 0) FROM core_case").fetchone()[0]) + 1
     today = dt.date.today()
-    now = dt.datetime.now(dt.timezone.utc)
     # Bulk load without the full-text and band indexes; rebuilt once at the end.
     cur.execute("DROP INDEX IF EXISTS search_document_tsv")
     cur.execute("DROP INDEX IF EXISTS search_document_units")
     cur.execute("ALTER TABLE search_samematterband DROP CONSTRAINT IF EXISTS search_samematterband_pkey")
+    cur.execute("ALTER TABLE search_samematterplace DROP CONSTRAINT IF EXISTS search_samematterplace_pkey")
     conn.commit()
     recent: list[tuple[int, list[int]]] = []   # (title index, sentence indexes) to reword
     started = time.time()
     made = 0
     while made < n:
         size = min(batch, n - made)
-        cases, links, people, answers, docs, bands = [], [], [], [], [], []
+        cases, links, people, answers, docs, bands, places = [], [], [], [], [], [], []
         for j in range(size):
             cid = start_id + made + j
             if recent and rng.random() < 0.02:
@@ -172,6 +173,8 @@ def load(url: str, n: int, *, seed: int = 20260302, batch: int = 20000) -> None:
             # Bands for every case, open or not: the look-up is measured against all of them.
             for key in set(t.lsh_keys(t.minhash(t.shingles(t.matter_text(title, content))))):
                 bands.append((key, cid))
+            if is_open:
+                places += [(name, cid) for name in named_places_of_matter(title=title, content=content)]
         with cur.copy("COPY core_case (id, kind, number, year, seq, title, content, status, is_open, version, "
                       "query_code, received_date, next_due_date, created_at, updated_at, closed_at, owner_unit_id, "
                       "place_unit_id, registered_unit_id) FROM STDIN") as cp:
@@ -195,6 +198,9 @@ def load(url: str, n: int, *, seed: int = 20260302, batch: int = 20000) -> None:
         with cur.copy("COPY search_samematterband (key, case_id) FROM STDIN") as cp:
             for row in bands:
                 cp.write_row(row)
+        with cur.copy("COPY search_samematterplace (name, case_id) FROM STDIN") as cp:
+            for row in places:
+                cp.write_row(row)
         conn.commit()
         made += size
         rate = made / (time.time() - started)
@@ -206,18 +212,56 @@ def load(url: str, n: int, *, seed: int = 20260302, batch: int = 20000) -> None:
     # Its units: filled from core_caseunit by the document's insert trigger (search migration 0003).
     cur.execute("CREATE INDEX search_document_units ON search_searchdocument USING gin (unit_ids)")
     cur.execute("ALTER TABLE search_samematterband ADD CONSTRAINT search_samematterband_pkey PRIMARY KEY (key, case_id)")
+    cur.execute("ALTER TABLE search_samematterplace ADD CONSTRAINT search_samematterplace_pkey PRIMARY KEY (name, case_id)")
     conn.commit()
     conn.autocommit = True
     cur.execute("VACUUM ANALYZE")
     print(f"loaded {n} cases in {time.time() - started:.0f} s", file=sys.stderr)
 
 
+def places_backfill(url: str, *, batch: int = 20000) -> None:
+    """The same-matter place rows of the open cases of a database loaded before they existed
+    (search migration 0004): read back, found by the product's finder, written by COPY."""
+    import psycopg
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinfang.settings")
+    os.environ["DATABASE_URL"] = url
+    import django
+
+    django.setup()
+    from xinfang.search.named_places import MATTER_PLACE_CHARS, named_places_of_matter
+
+    conn = psycopg.connect(url.replace("postgres://", "postgresql://", 1))
+    cur = conn.cursor()
+    started, last, made = time.time(), 0, 0
+    while True:
+        rows = cur.execute("SELECT id, title, left(content, %s) FROM core_case WHERE is_open AND id > %s"
+                           " ORDER BY id LIMIT %s", [MATTER_PLACE_CHARS, last, batch]).fetchall()
+        if not rows:
+            break
+        with cur.copy("COPY search_samematterplace (name, case_id) FROM STDIN") as cp:
+            for cid, title, head in rows:
+                for name in named_places_of_matter(title=title, content=head):
+                    cp.write_row((name, cid))
+                    made += 1
+        conn.commit()
+        last = rows[-1][0]
+        print(f"open cases to {last}: {made} place rows ({time.time() - started:.0f} s)", file=sys.stderr, flush=True)
+    conn.autocommit = True
+    cur.execute("VACUUM ANALYZE search_samematterplace")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
     parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--places-only", action="store_true",
+                        help="only add the same-matter place rows to a database loaded before they existed")
     args = parser.parse_args()
-    load(args.url, args.cases)
+    if args.places_only:
+        places_backfill(args.url)
+    else:
+        load(args.url, args.cases)
 
 
 if __name__ == "__main__":

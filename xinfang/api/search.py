@@ -47,7 +47,8 @@ class SameMatterOut(Schema):
     owner_unit: str
     received_date: dt.date
     similarity: float = Field(description="标题与内容的相似度（0–1，字二元组 Jaccard）")
-    same_place: bool
+    same_place: bool = Field(description="同一发生地，或文中写明同一地点")
+    place_name: str = Field(description="两件文中都写明的地点（小区、道路、村等），无则为空")
 
 
 class HotTopicOut(Schema):
@@ -78,13 +79,13 @@ def _same_matter_render(candidates) -> list[dict]:
     return [{"number": c.case.number, "title": c.case.title, "status": c.case.status,
              "status_label": c.status_label, "owner_unit": c.case.owner_unit.name,
              "received_date": c.case.received_date, "similarity": round(c.similarity, 3),
-             "same_place": c.same_place} for c in candidates]
+             "same_place": c.same_place, "place_name": c.place_name} for c in candidates]
 
 
 @router.get("/same-matter", response={200: list[SameMatterOut], **READ_ERRORS}, summary="疑似同一事项（登记时）",
             url_name="same_matter")
 def same_matter(request: HttpRequest, title: str = "", content: str = "", place_unit_id: int | None = None):
-    """与所填标题、内容相近的在办案件（相似度不低于 0.3），同一发生地、时间相近者靠前。"""
+    """与所填标题、内容相近的在办案件（相似度不低于 0.3；文中写明同一地点且 180 天内收到的，不低于 0.15），同一发生地、时间相近者靠前。"""
     return _same_matter_render(cases_same_matter(user=request.auth, title=title, content=content,
                                                  place_unit_id=place_unit_id))
 

@@ -7,6 +7,9 @@ so that a search can leave them out for roles that may not see identities.
 
 SameMatterBand: the LSH bands of the MinHash signature of each OPEN case's title and
 content; a case that closes leaves the table.
+
+SameMatterPlace: the named places (an estate, road, village …) each OPEN case's title and
+beginning of the account give: the same-matter check's second path, kept like the bands.
 """
 from django.db import models
 
@@ -32,4 +35,10 @@ class SameMatterBand(models.Model):
     pk = models.CompositePrimaryKey("key", "case")
     key = models.BigIntegerField()
     # Indexed (as every ForeignKey): a closing case deletes its bands by case.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+
+
+class SameMatterPlace(models.Model):
+    pk = models.CompositePrimaryKey("name", "case")
+    name = models.CharField(max_length=40)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")

@@ -119,6 +119,19 @@ def _name_in(window: str, ending: str) -> str:
     return name
 
 
+# Where residents say where: the title and the beginning of the account (a place named
+# further on is often a comparison or an office, not where the matter is).
+MATTER_PLACE_CHARS = 160
+# A name longer than this is a run of words, not a name (the finder keeps at most 8
+# characters before an ending of at most 3).
+NAME_MAX = 40
+
+
+def named_places_of_matter(*, title: str, content: str) -> list[str]:
+    """The named places of a matter: in its title and the beginning of its account."""
+    return [n for n in named_places_in(f"{title}\n{content[:MATTER_PLACE_CHARS]}") if len(n) <= NAME_MAX]
+
+
 def named_places_in(text: str) -> list[str]:
     """The names of estates, roads, villages, schools … the text gives, in order, each once.
     A compound name is its first part (伊景园滨河苑 → 伊景园, 丽发新城小区 → 丽发新城): the

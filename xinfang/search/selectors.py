@@ -24,6 +24,7 @@ from xinfang.petitions.models import Answer
 from xinfang.petitions.selectors import identity_hidden_from, user_may_unmask
 
 from . import text as t
+from .named_places import named_places_of_matter
 
 QUERY_MAX_CHARS = 100
 PAGE_MAX = 100
@@ -38,6 +39,12 @@ RANGE_GROWTH = 16
 SAME_MATTER_MIN = 0.3
 SAME_MATTER_CANDIDATES = 200
 SAME_MATTER_PER_KEY = 50
+# Same matter, second path: open cases whose accounts name the same place (an estate, road,
+# village: named_places) and were received within SAME_PLACE_DAYS are shown from this lower
+# similarity — one matter at one place, told in other words (bench/samematter_places.py).
+SAME_PLACE_MIN = 0.15
+SAME_PLACE_DAYS = 180
+SAME_MATTER_PER_PLACE = 50
 _ANSWER_SHOWN = ("pending", "approved")
 
 
@@ -304,8 +311,9 @@ class SameMatterCandidate:
     case: Case
     similarity: float          # Jaccard similarity of the character bigrams of title + content
     score: float               # similarity, boosted by the same place and closeness in time
-    same_place: bool
+    same_place: bool           # the same place unit (发生地), or a named place both accounts give
     days_apart: int
+    place_name: str = ""       # the named place both accounts give, if any
 
     @property
     def status_label(self) -> str:
@@ -337,40 +345,64 @@ def _band_candidates(keys: list[int], *, exclude_id: int | None) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def _place_candidates(names: list[str], *, exclude_id: int | None) -> dict[int, str]:
+    """The open cases naming one of these places, at most SAME_MATTER_PER_PLACE newest per
+    place, each with the first of `names` it shares."""
+    exclude = " AND case_id <> %s" if exclude_id is not None else ""
+    one = (f"SELECT * FROM (SELECT name, case_id FROM search_samematterplace WHERE name = %s{exclude}"
+           " ORDER BY case_id DESC LIMIT %s) p")
+    args = [x for name in names for x in ([name, exclude_id] if exclude_id is not None else [name])
+            + [SAME_MATTER_PER_PLACE]]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join([one] * len(names)), args)
+        found = cursor.fetchall()
+    order = {name: i for i, name in enumerate(names)}
+    out: dict[int, str] = {}
+    for name, case_id in sorted(found, key=lambda row: order[row[0]]):
+        out.setdefault(case_id, name)
+    return out
+
+
 def cases_same_matter(*, user: User, title: str, content: str, place_unit_id: int | None = None,
                       received: dt.date | None = None, exclude: Case | None = None, limit: int = 5,
                       threshold: float = SAME_MATTER_MIN) -> list[SameMatterCandidate]:
     """The OPEN cases in the user's scope most likely about the same matter as this text
     (信访工作条例 Art 30: a matter already being handled is not opened twice; the registrar
-    decides). Candidates come from the LSH bands; each is then compared exactly."""
+    decides). Candidates come from the LSH bands (near-copies of the text) and from the
+    named places the text gives (other accounts of a matter at the same place, shown from
+    SAME_PLACE_MIN when received within SAME_PLACE_DAYS); each is then compared exactly."""
     mine = t.shingles(t.matter_text(title, content))
     if not mine:
         return []
-    keys = t.lsh_keys(t.minhash(mine))
-    ids = _band_candidates(keys, exclude_id=exclude.pk if exclude is not None else None)
-    if not ids:
+    exclude_id = exclude.pk if exclude is not None else None
+    ids = _band_candidates(t.lsh_keys(t.minhash(mine)), exclude_id=exclude_id)
+    places = named_places_of_matter(title=title, content=content)
+    at_place = _place_candidates(places, exclude_id=exclude_id) if places else {}
+    if not ids and not at_place:
         return []
     received = received or clock.today()
     # Only what the comparison needs; the few shown are then read whole (a candidate row with
     # its units costs more to build than to compare).
-    rows = (cases_visible_to(user=user).filter(pk__in=ids, is_open=True)
+    rows = (cases_visible_to(user=user).filter(pk__in={*ids, *at_place}, is_open=True)
             .values_list("pk", "title", "content", "place_unit_id", "received_date"))
+    low = min(threshold, SAME_PLACE_MIN)
     scored = []
     for pk, title_, content_, place_id, received_date in rows:
         similarity = t.jaccard(mine, t.shingles(t.matter_text(title_, content_)))
-        if similarity < threshold:
-            continue
-        same_place = place_unit_id is not None and place_id == place_unit_id
         days = abs((received - received_date).days)
+        place_name = at_place.get(pk, "") if days <= SAME_PLACE_DAYS else ""
+        if similarity < (low if place_name else threshold):
+            continue
+        same_place = bool(place_name) or (place_unit_id is not None and place_id == place_unit_id)
         # Same place and a recent date make a repeat likelier; neither alone makes one.
-        score = similarity + (0.1 if same_place else 0.0) + 0.1 * max(0.0, 1 - days / 180)
-        scored.append((score, pk, similarity, same_place, days))
+        score = similarity + (0.1 if same_place else 0.0) + 0.1 * max(0.0, 1 - days / SAME_PLACE_DAYS)
+        scored.append((score, pk, similarity, same_place, days, place_name))
     scored.sort(key=lambda x: (-x[0], -x[1]))
     scored = scored[:limit]
     cases = Case.objects.select_related("owner_unit", "place_unit").in_bulk([x[1] for x in scored])
     return [SameMatterCandidate(case=cases[pk], similarity=similarity, score=score, same_place=same_place,
-                                days_apart=days)
-            for score, pk, similarity, same_place, days in scored if pk in cases]
+                                days_apart=days, place_name=place_name)
+            for score, pk, similarity, same_place, days, place_name in scored if pk in cases]
 
 
 def cases_same_matter_as(*, user: User, case: Case, limit: int = 5) -> list[SameMatterCandidate]:

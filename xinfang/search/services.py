@@ -9,7 +9,8 @@ from xinfang.core.models import Case, Event
 from xinfang.petitions.models import Answer, Petitioner
 
 from . import text as t
-from .models import SameMatterBand, SearchDocument
+from .models import SameMatterBand, SameMatterPlace, SearchDocument
+from .named_places import named_places_of_matter
 
 # Answers that are not (yet) part of the matter's record: a returned draft stays out.
 _ANSWER_INDEXED = ("pending", "approved")
@@ -34,6 +35,11 @@ def same_matter_bands_build(*, case: Case) -> list[SameMatterBand]:
     return [SameMatterBand(key=k, case_id=case.pk) for k in sorted(set(t.lsh_keys(signature)))]
 
 
+def same_matter_places_build(*, case: Case) -> list[SameMatterPlace]:
+    return [SameMatterPlace(name=name, case_id=case.pk)
+            for name in named_places_of_matter(title=case.title, content=case.content)]
+
+
 def _full_index(case: Case, *, exists: bool) -> None:
     answers = list(Answer.objects.filter(case_id=case.pk, status__in=_ANSWER_INDEXED).order_by("id"))
     names = list(Petitioner.objects.filter(case_id=case.pk).order_by("order").values_list("name", flat=True))
@@ -42,10 +48,13 @@ def _full_index(case: Case, *, exists: bool) -> None:
 
 
 def _bands_sync(case: Case, *, was_open: bool | None) -> None:
+    """The same-matter indexes (bands and named places) hold open cases only."""
     if case.is_open and was_open is not True:
         SameMatterBand.objects.bulk_create(same_matter_bands_build(case=case), ignore_conflicts=True)
+        SameMatterPlace.objects.bulk_create(same_matter_places_build(case=case), ignore_conflicts=True)
     elif not case.is_open and was_open is not False:
         SameMatterBand.objects.filter(case_id=case.pk).delete()
+        SameMatterPlace.objects.filter(case_id=case.pk).delete()
 
 
 def search_index_case(*, case: Case, event: Event | None = None) -> None:
@@ -65,8 +74,8 @@ def search_index_case(*, case: Case, event: Event | None = None) -> None:
 
 
 def search_reindex(*, batch_size: int = 1000, progress=None) -> int:
-    """Rebuild every document and the bands of every open case, a batch per transaction.
-    Running it twice gives the same indexes. Returns the number of cases indexed."""
+    """Rebuild every document, and the bands and named places of every open case, a batch per
+    transaction. Running it twice gives the same indexes. Returns the number of cases indexed."""
     done, last = 0, 0
     while True:
         cases = list(Case.objects.filter(pk__gt=last).order_by("pk")[:batch_size])
@@ -83,12 +92,15 @@ def search_reindex(*, batch_size: int = 1000, progress=None) -> int:
         docs = [search_document_build(case=c, answers=answers.get(c.pk, []), names=names.get(c.pk, []))
                 for c in cases]
         bands = [b for c in cases if c.is_open for b in same_matter_bands_build(case=c)]
+        places = [p for c in cases if c.is_open for p in same_matter_places_build(case=c)]
         with transaction.atomic():
             # Delete then insert: the FTS5 triggers and the generated tsvector follow.
             SearchDocument.objects.filter(pk__in=ids).delete()
             SearchDocument.objects.bulk_create(docs)
             SameMatterBand.objects.filter(case_id__in=ids).delete()
             SameMatterBand.objects.bulk_create(bands, ignore_conflicts=True)
+            SameMatterPlace.objects.filter(case_id__in=ids).delete()
+            SameMatterPlace.objects.bulk_create(places, ignore_conflicts=True)
         done += len(cases)
         last = ids[-1]
         if progress is not None:

@@ -8,7 +8,7 @@ from xinfang.core.errors import ValidationFailed
 from xinfang.core.models import Case
 from xinfang.orgs.models import DataScope
 from xinfang.petitions.tests.builders import ANSWER, act, build_on, register
-from xinfang.search.models import SameMatterBand, SearchDocument
+from xinfang.search.models import SameMatterBand, SameMatterPlace, SearchDocument
 from xinfang.search.selectors import cases_search
 from xinfang.search.services import search_reindex
 
@@ -113,15 +113,18 @@ def _index_state():
     docs = list(SearchDocument.objects.order_by("pk").values_list("pk", "title_seg", "body_seg", "names_seg",
                                                                   "is_open", "answer_count"))
     bands = sorted(SameMatterBand.objects.values_list("key", "case_id"))
-    return docs, bands
+    places = sorted(SameMatterPlace.objects.values_list("name", "case_id"))
+    return docs, bands, places
 
 
 def test_reindex_rebuilds_the_same_index_and_is_idempotent(tree):
-    open_case = register(tree, title="噪音扰民", content="烧烤摊噪音很大，影响休息。")
+    open_case = register(tree, title="噪音扰民", content="东风路烧烤摊噪音很大，影响休息。")
     closed = build_on(tree, "closed", title="路灯损坏", content="小区路灯长期不亮。")
     before = _index_state()
+    assert before[2], "the open case names a place"
     SearchDocument.objects.all().delete()
     SameMatterBand.objects.all().delete()
+    SameMatterPlace.objects.all().delete()
     assert numbers(tree.registrar, "烧烤") == []
     assert search_reindex(batch_size=1) == Case.objects.count()
     assert _index_state() == before
