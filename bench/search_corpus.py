@@ -174,7 +174,7 @@ def load(url: str, n: int, *, seed: int = 20260302, batch: int = 20000) -> None:
             for key in set(t.lsh_keys(t.minhash(t.shingles(t.matter_text(title, content))))):
                 bands.append((key, cid))
             if is_open:
-                places += [(name, cid) for name in named_places_of_matter(title=title, content=content)]
+                places += [(name, cid, received) for name in named_places_of_matter(title=title, content=content)]
         with cur.copy("COPY core_case (id, kind, number, year, seq, title, content, status, is_open, version, "
                       "query_code, received_date, next_due_date, created_at, updated_at, closed_at, owner_unit_id, "
                       "place_unit_id, registered_unit_id) FROM STDIN") as cp:
@@ -198,7 +198,7 @@ def load(url: str, n: int, *, seed: int = 20260302, batch: int = 20000) -> None:
         with cur.copy("COPY search_samematterband (key, case_id) FROM STDIN") as cp:
             for row in bands:
                 cp.write_row(row)
-        with cur.copy("COPY search_samematterplace (name, case_id) FROM STDIN") as cp:
+        with cur.copy("COPY search_samematterplace (name, case_id, received_date) FROM STDIN") as cp:
             for row in places:
                 cp.write_row(row)
         conn.commit()
@@ -235,18 +235,19 @@ def places_backfill(url: str, *, batch: int = 20000) -> None:
     cur = conn.cursor()
     started, last, made = time.time(), 0, 0
     while True:
-        rows = cur.execute("SELECT id, title, left(content, %s) FROM core_case WHERE is_open AND id > %s"
-                           " ORDER BY id LIMIT %s", [MATTER_PLACE_CHARS, last, batch]).fetchall()
+        rows = cur.execute("SELECT id, title, left(content, %s), received_date FROM core_case WHERE is_open"
+                           " AND id > %s ORDER BY id LIMIT %s", [MATTER_PLACE_CHARS, last, batch]).fetchall()
         if not rows:
             break
-        with cur.copy("COPY search_samematterplace (name, case_id) FROM STDIN") as cp:
-            for cid, title, head in rows:
+        with cur.copy("COPY search_samematterplace (name, case_id, received_date) FROM STDIN") as cp:
+            for cid, title, head, received in rows:
                 for name in named_places_of_matter(title=title, content=head):
-                    cp.write_row((name, cid))
+                    cp.write_row((name, cid, received))
                     made += 1
         conn.commit()
         last = rows[-1][0]
         print(f"open cases to {last}: {made} place rows ({time.time() - started:.0f} s)", file=sys.stderr, flush=True)
+    conn.commit()
     conn.autocommit = True
     cur.execute("VACUUM ANALYZE search_samematterplace")
 

@@ -42,3 +42,9 @@ class SameMatterPlace(models.Model):
     pk = models.CompositePrimaryKey("name", "case")
     name = models.CharField(max_length=40)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    # Copied from the case (fixed at registration): the look-up reads a place's cases within
+    # a time window straight from the (name, received_date) index.
+    received_date = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["name", "received_date"], name="samematterplace_name_date")]

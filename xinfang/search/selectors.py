@@ -34,6 +34,12 @@ OFFSET_MAX = 980
 RANK_WINDOW = 200
 WINDOW_FIRST = 5000
 RANGE_GROWTH = 16
+# The next range is sized for this many times the matches still wanted: one range too many
+# costs a whole posting-list read of a common word (35 ms for 西地省 at 1,000,000 cases), a
+# range too wide only a few more heap visits.
+RANGE_MARGIN = 2.0
+# A range in which the user's scope holds at most this many cases has each of them tested.
+SCOPE_TEST_MAX = 3000
 # Same matter: shown from this similarity of the texts (character bigram Jaccard); see
 # bench/samematter.py for the precision and recall it gives on the public data.
 SAME_MATTER_MIN = 0.3
@@ -44,7 +50,7 @@ SAME_MATTER_PER_KEY = 50
 # similarity — one matter at one place, told in other words (bench/samematter_places.py).
 SAME_PLACE_MIN = 0.15
 SAME_PLACE_DAYS = 180
-SAME_MATTER_PER_PLACE = 50
+SAME_MATTER_PER_PLACE = 20
 _ANSWER_SHOWN = ("pending", "approved")
 
 
@@ -131,11 +137,21 @@ def _ranked_in_windows(*, match_sql: str, match_args: list, units: list[int] | N
             # a bitmap of half a million ids costs more than the few matches it would skip.
             bounds = ("d.case_id >= %s AND d.case_id < %s AND ", [lo, hi]) if lo > 0 else \
                 ("d.case_id + 0 < %s AND ", [hi])
-            cursor.execute(f"{head}{bounds[0]}{match_sql}{scope_sql}", [*bounds[1], *match_args, *scope_args])
+            if units is not None and hi <= top and _scope_docs_at_most(cursor, units, lo, hi, SCOPE_TEST_MAX):
+                # Few of the scope's documents in the range: test each of them (found by the
+                # (unit, case) index) rather than have the index read a common word's whole
+                # posting list, which the planner takes for cheap (西地省: 35 ms a read). The
+                # OFFSET 0 keeps the words' test out of the index.
+                cursor.execute("SELECT d.case_id FROM (SELECT * FROM search_searchdocument s WHERE s.case_id IN"
+                               " (SELECT l.case_id FROM core_caseunit l WHERE l.unit_id = ANY(%s)"
+                               " AND l.case_id >= %s AND l.case_id < %s) OFFSET 0) d WHERE " + match_sql,
+                               [units, lo, hi, *match_args])
+            else:
+                cursor.execute(f"{head}{bounds[0]}{match_sql}{scope_sql}", [*bounds[1], *match_args, *scope_args])
             ids += sorted((row[0] for row in cursor.fetchall()), reverse=True)[:window - len(ids)]
             covered = top + 1 - lo
             # Ids per match so far, with a margin; at most RANGE_GROWTH times the last range.
-            wanted = (window - len(ids)) * covered / max(len(ids), 1) * 1.25
+            wanted = (window - len(ids)) * covered / max(len(ids), 1) * RANGE_MARGIN
             size = int(min(size * RANGE_GROWTH, max(size, wanted)))
             hi = lo
         if not ids:
@@ -144,6 +160,14 @@ def _ranked_in_windows(*, match_sql: str, match_args: list, units: list[int] | N
                        " ORDER BY ts_rank(d.tsv, to_tsquery('simple', %s)) DESC, d.case_id DESC LIMIT %s OFFSET %s",
                        [ids, q_text, limit, offset])
         return [row[0] for row in cursor.fetchall()]
+
+
+def _scope_docs_at_most(cursor, units: list[int], lo: int, hi: int, most: int) -> bool:
+    """Whether the scope's units hold at most `most` cases with ids in [lo, hi) (reads at most
+    most + 1 entries of the (unit, case) index)."""
+    cursor.execute("SELECT count(*) FROM (SELECT 1 FROM core_caseunit WHERE unit_id = ANY(%s)"
+                   " AND case_id >= %s AND case_id < %s LIMIT %s) x", [units, lo, hi, most + 1])
+    return cursor.fetchone()[0] <= most
 
 
 def _match_ids(*, user: User, match: _Match, limit: int, offset: int = 0) -> list[int]:
@@ -345,14 +369,16 @@ def _band_candidates(keys: list[int], *, exclude_id: int | None) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _place_candidates(names: list[str], *, exclude_id: int | None) -> dict[int, str]:
-    """The open cases naming one of these places, at most SAME_MATTER_PER_PLACE newest per
-    place, each with the first of `names` it shares."""
+def _place_candidates(names: list[str], *, received: dt.date, exclude_id: int | None) -> dict[int, str]:
+    """The open cases naming one of these places and received within SAME_PLACE_DAYS of
+    `received`, at most SAME_MATTER_PER_PLACE newest per place (the (name, received_date)
+    index), each with the first of `names` it shares."""
     exclude = " AND case_id <> %s" if exclude_id is not None else ""
-    one = (f"SELECT * FROM (SELECT name, case_id FROM search_samematterplace WHERE name = %s{exclude}"
-           " ORDER BY case_id DESC LIMIT %s) p")
-    args = [x for name in names for x in ([name, exclude_id] if exclude_id is not None else [name])
-            + [SAME_MATTER_PER_PLACE]]
+    one = ("SELECT * FROM (SELECT name, case_id FROM search_samematterplace WHERE name = %s"
+           f" AND received_date BETWEEN %s AND %s{exclude} ORDER BY received_date DESC, case_id DESC LIMIT %s) p")
+    window = [received - dt.timedelta(days=SAME_PLACE_DAYS), received + dt.timedelta(days=SAME_PLACE_DAYS)]
+    args = [x for name in names for x in [name, *window, *([exclude_id] if exclude_id is not None else []),
+                                          SAME_MATTER_PER_PLACE]]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join([one] * len(names)), args)
         found = cursor.fetchall()
@@ -376,11 +402,11 @@ def cases_same_matter(*, user: User, title: str, content: str, place_unit_id: in
         return []
     exclude_id = exclude.pk if exclude is not None else None
     ids = _band_candidates(t.lsh_keys(t.minhash(mine)), exclude_id=exclude_id)
+    received = received or clock.today()
     places = named_places_of_matter(title=title, content=content)
-    at_place = _place_candidates(places, exclude_id=exclude_id) if places else {}
+    at_place = _place_candidates(places, received=received, exclude_id=exclude_id) if places else {}
     if not ids and not at_place:
         return []
-    received = received or clock.today()
     # Only what the comparison needs; the few shown are then read whole (a candidate row with
     # its units costs more to build than to compare).
     rows = (cases_visible_to(user=user).filter(pk__in={*ids, *at_place}, is_open=True)
@@ -390,7 +416,7 @@ def cases_same_matter(*, user: User, title: str, content: str, place_unit_id: in
     for pk, title_, content_, place_id, received_date in rows:
         similarity = t.jaccard(mine, t.shingles(t.matter_text(title_, content_)))
         days = abs((received - received_date).days)
-        place_name = at_place.get(pk, "") if days <= SAME_PLACE_DAYS else ""
+        place_name = at_place.get(pk, "")
         if similarity < (low if place_name else threshold):
             continue
         same_place = bool(place_name) or (place_unit_id is not None and place_id == place_unit_id)

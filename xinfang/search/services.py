@@ -36,7 +36,7 @@ def same_matter_bands_build(*, case: Case) -> list[SameMatterBand]:
 
 
 def same_matter_places_build(*, case: Case) -> list[SameMatterPlace]:
-    return [SameMatterPlace(name=name, case_id=case.pk)
+    return [SameMatterPlace(name=name, case_id=case.pk, received_date=case.received_date)
             for name in named_places_of_matter(title=case.title, content=case.content)]
 
 

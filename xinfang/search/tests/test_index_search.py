@@ -144,13 +144,17 @@ def test_the_engine_index_exists(tree):
         assert cursor.fetchone() is not None
 
 
+@pytest.mark.parametrize("scope_test_max", [0, 3000])
 @pytest.mark.parametrize("first_range", [1, 3, 22])
-def test_search_read_in_ranges_of_ids_finds_every_match_in_scope_and_no_other(tree, monkeypatch, first_range):
+def test_search_read_in_ranges_of_ids_finds_every_match_in_scope_and_no_other(tree, monkeypatch, first_range,
+                                                                              scope_test_max):
     """PostgreSQL reads matches range by range of case ids (newest first), the scope's units
-    ANDed in; whatever the ranges, the same cases come back."""
+    ANDed in the index or, where the scope holds few cases of a range, each of them tested;
+    whatever the ranges and the way, the same cases come back."""
     from xinfang.search import selectors
 
     monkeypatch.setattr(selectors, "WINDOW_FIRST", first_range)
+    monkeypatch.setattr(selectors, "SCOPE_TEST_MAX", scope_test_max)
     mine = [build_on(tree, "assigned", title=f"烧烤油烟{i}", content="烧烤油烟扰民，晚上无法休息。") for i in range(3)]
     others = [register(tree, actor=tree.court_registrar, title=f"法院门口烧烤{i}", content="烧烤摊占道经营。")
               for i in range(25)]
