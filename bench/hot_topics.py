@@ -31,9 +31,12 @@ hot_topic_cases_for lists them.
 
 Timing (--scale N): N cases copied from the messages, spread over the 120 days a 30-day
 hot-topics read with periods=3 scans, read by a leader (whole scope) — the HOT_MAX_CASES
-bound is 20,000; median of 5 calls per finder. The new finder keeps what it read of each
-case's text per process (topics_cache_clear empties it): "first call" empties it before
-each call, "again" does not. The quality windows are each a first call.
+bound is 20,000; median of 5 calls per finder. The documents carry the topic features
+search_index_case stores (named places, key words), as the product's do. "texts read" then
+clears those, as on documents indexed before they were stored: the finder reads the texts,
+and keeps what it read of each case per process (topics_cache_clear empties it): "first
+call" empties it before each call, "again" does not. The quality windows are each a first
+call.
 """
 import argparse
 import csv
@@ -98,9 +101,16 @@ def load(rows: list[dict], copies: list[tuple[dict, dt.date]]) -> tuple[dict, ob
         units[code] = Unit.objects.create(name=code, short_code=code, level=UnitLevel.DISTRICT, parent=city)
     leader = User.objects.create_user(username="bench_leader", password="x" * 12, unit=bureau,
                                       data_scope=DataScope.ALL, display_name="领导")
+    from xinfang.search.topics import case_topic_features
+
     segs = {}
     for r in rows:
-        segs[id(r)] = (segmented(r["title"]), segmented(r["content"][:300]))
+        title_seg, body_seg = segmented(r["title"]), segmented(r["content"][:300])
+        # What search_index_case stores for the topics (from the first 240 characters of the
+        # segmentation, so the first 300 of the text are enough).
+        places, words = case_topic_features(title=r["title"][:200], content=r["content"], title_seg=title_seg,
+                                            body_seg=body_seg)
+        segs[id(r)] = (title_seg, body_seg, "\n".join(places), " ".join(words))
     items = [(i, r, r["when"]) for i, r in enumerate(rows)] + [(-1, r, when) for r, when in copies]
     pk_to_row = {}
     now = timezone.now()
@@ -113,7 +123,8 @@ def load(rows: list[dict], copies: list[tuple[dict, dt.date]]) -> tuple[dict, ob
                  for k, (_, r, when) in enumerate(batch)]
         Case.objects.bulk_create(cases)
         SearchDocument.objects.bulk_create(
-            [SearchDocument(case_id=c.pk, title_seg=segs[id(r)][0], body_seg=segs[id(r)][1])
+            [SearchDocument(case_id=c.pk, title_seg=segs[id(r)][0], body_seg=segs[id(r)][1],
+                            topic_places=segs[id(r)][2], topic_words=segs[id(r)][3])
              for c, (_, r, _) in zip(cases, batch)])
         pk_to_row.update({c.pk: i for c, (i, _, _) in zip(cases, batch) if i >= 0})
     return pk_to_row, leader
@@ -197,9 +208,16 @@ def timing(leader, scale_end: dt.date) -> None:
 
     scanned = Case.objects.filter(received_date__gt=scale_end - dt.timedelta(days=DAYS * (PERIODS + 1)),
                                   received_date__lte=scale_end).count()
+    from xinfang.search.models import SearchDocument
+
     new.hot_topics_for(user=leader, days=DAYS, limit=LIMIT, periods=PERIODS, today=scale_end)   # loads jieba
     for name, finder, cold in (("old", old.hot_topics_for, False), ("new, first call", new.hot_topics_for, True),
-                               ("new, again", new.hot_topics_for, False)):
+                               ("new, again", new.hot_topics_for, False), ("texts read, first call", None, True),
+                               ("texts read, again", None, False)):
+        if finder is None:
+            # Documents indexed before the topic features were stored (NULL): the texts are read.
+            SearchDocument.objects.filter(topic_words__isnull=False).update(topic_places=None, topic_words=None)
+            finder = new.hot_topics_for
         times = []
         for _ in range(5):
             if cold:

@@ -25,6 +25,11 @@ class SearchDocument(models.Model):
     accused_unit_id = models.IntegerField(null=True, blank=True)
     is_open = models.BooleanField(default=True)
     answer_count = models.PositiveIntegerField(default=0)
+    # What hot topics read of the case (topics.case_topic_features), computed when indexed:
+    # its named places, one a line, and its key words. NULL: indexed before they were stored
+    # (the topics then read the texts; `xinfang search reindex` fills them).
+    topic_places = models.TextField(null=True, blank=True)
+    topic_words = models.TextField(null=True, blank=True)
 
     class Meta:
         verbose_name = "检索索引"

@@ -11,6 +11,7 @@ from xinfang.petitions.models import Answer, Petitioner
 from . import text as t
 from .models import SameMatterBand, SameMatterPlace, SearchDocument
 from .named_places import named_places_of_matter
+from .topics import case_topic_features
 
 # Answers that are not (yet) part of the matter's record: a returned draft stays out.
 _ANSWER_INDEXED = ("pending", "approved")
@@ -23,10 +24,14 @@ def _answers_text(answers: Iterable[Answer]) -> str:
 def search_document_build(*, case: Case, answers: list[Answer], names: list[str]) -> SearchDocument:
     """The segmented texts of one case (no database access)."""
     body = case.content + ("\n" + _answers_text(answers) if answers else "")
+    title_seg, body_seg = t.segmented(case.title), t.segmented(body)
+    places, words = case_topic_features(title=case.title, content=case.content, title_seg=title_seg,
+                                        body_seg=body_seg)
     return SearchDocument(
-        case_id=case.pk, title_seg=t.segmented(case.title), body_seg=t.segmented(body),
+        case_id=case.pk, title_seg=title_seg, body_seg=body_seg,
         names_seg=" ".join(t.text_normalize(n).strip() for n in names if n.strip()),
         accused_unit_id=case.accused_unit_id, is_open=case.is_open, answer_count=len(answers),
+        topic_places="\n".join(places), topic_words=" ".join(words),
     )
 
 

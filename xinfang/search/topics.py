@@ -43,9 +43,11 @@ from xinfang.orgs.models import Unit, User
 
 from . import text as t
 from .named_places import (
+    MATTER_PLACE_CHARS,
     jieba_words_and_tags,
     named_places_cache_clear,
     named_places_in,
+    named_places_of_matter,
     places_canonical,
 )
 from .selectors import _int_arg
@@ -58,7 +60,7 @@ PERIODS_MAX = 12
 LIMIT_MAX = 50
 # What is read of each case: the title, and the beginning of the account (where residents
 # say where; read as characters for the place names, as stored words for the subject).
-CONTENT_CHARS = 160
+CONTENT_CHARS = MATTER_PLACE_CHARS
 BODY_SEG_CHARS = 240
 KEY_WORDS = 6
 TITLE_WEIGHT = 3
@@ -132,8 +134,8 @@ def _maybe_person(word: str, freq: dict, tags: dict) -> bool:
     return tags.get(word, "").startswith("nr") or (len(word) <= 4 and word[0] in _SURNAMES and not freq.get(word))
 
 
-def _key_words(title_seg: str, body_seg: str, skip: frozenset[str], names: list[str]) -> list[str]:
-    """The case's KEY_WORDS words by TF-IDF (title words count TITLE_WEIGHT times), without the
+def _key_words(title_seg: str, body_seg: str, skip: frozenset[str], names: list[str], k: int = KEY_WORDS) -> list[str]:
+    """The case's k words by TF-IDF (title words count TITLE_WEIGHT times), without the
     words of place names, nor the middle of a longer word (作人 of 工作人员: a search sub-word)."""
     score: dict[str, float] = {}
     long_words = set()
@@ -148,13 +150,29 @@ def _key_words(title_seg: str, body_seg: str, skip: frozenset[str], names: list[
                 if len(w) >= 4:
                     long_words.add(w)
     out = []
-    for w in heapq.nsmallest(KEY_WORDS * 3, score, key=lambda w: (-score[w], w)):
+    for w in heapq.nsmallest(k * 3, score, key=lambda w: (-score[w], w)):
         if any(w in n for n in names) or any(w in lw[1:-1] for lw in long_words):
             continue
         out.append(w)
-        if len(out) == KEY_WORDS:
+        if len(out) == k:
             break
     return out
+
+
+# Key words stored per case: more than a topic reads, so that the words of the unit tree's
+# place names (dropped when the topics are read: the tree may change) rarely leave too few.
+STORED_WORDS = 2 * KEY_WORDS
+
+
+def case_topic_features(*, title: str, content: str, title_seg: str, body_seg: str) -> tuple[list[str], list[str]]:
+    """What hot topics read of a case, computed once when it is indexed (search_index_case
+    stores it on the search document): its named places, and its STORED_WORDS key words from
+    the title and the beginning of the account — the same text a topic read takes."""
+    names = named_places_of_matter(title=title, content=content)
+    head = body_seg[:BODY_SEG_CHARS]
+    if len(body_seg) > BODY_SEG_CHARS:
+        head = head.rsplit(" ", 1)[0]   # the last word of the cut may be cut too
+    return names, _key_words(title_seg, head, frozenset(), names, k=STORED_WORDS)
 
 
 def _unit_words() -> frozenset[str]:
@@ -202,6 +220,7 @@ class _Row:
     names: list[str] = field(default_factory=list)
     words: list[str] | None = None
     place: tuple = ("u", None)
+    stored_words: list[str] | None = None   # the key words stored at indexing, if any
 
 
 # What residents bring: petitions and the disputes they report. Hazards are found by
@@ -210,16 +229,35 @@ KINDS = ("petition", "dispute")
 
 
 def _rows(user: User, earliest: dt.date, today: dt.date) -> list[_Row]:
+    """The recent cases, newest first, with what was stored of them at indexing. A document
+    indexed before those were stored (search migration 0005, until `xinfang search reindex`)
+    has its texts read instead, and is read as before."""
     qs = (cases_visible_to(user=user).filter(kind__in=KINDS, received_date__gte=earliest, received_date__lte=today)
           .order_by("-received_date", "-id")
-          .annotate(head=Substr("content", 1, CONTENT_CHARS), body_head=Substr("search_document__body_seg", 1,
-                                                                                BODY_SEG_CHARS))
-          .values_list("pk", "received_date", "place_unit_id", "title", "head", "search_document__title_seg",
-                       "body_head")[:HOT_MAX_CASES])
-    # The last word of the cut segmentation may be cut too.
-    return [_Row(pk=pk, received=received, unit=unit, title=title, text=f"{title}\n{head or ''}",
-                 title_seg=title_seg or "", body_seg=(body_head or "").rsplit(" ", 1)[0])
-            for pk, received, unit, title, head, title_seg, body_head in qs]
+          .values_list("pk", "received_date", "place_unit_id", "title", "search_document__topic_places",
+                       "search_document__topic_words")[:HOT_MAX_CASES])
+    rows, unread = [], {}
+    for pk, received, unit, title, places, words in qs:
+        r = _Row(pk=pk, received=received, unit=unit, title=title, text=title, title_seg="", body_seg="")
+        if places is None or words is None:
+            unread[pk] = r
+        else:
+            r.names = places.split("\n") if places else []
+            r.text = "\n".join([title, *r.names])
+            r.stored_words = words.split()
+        rows.append(r)
+    ids = list(unread)
+    for i in range(0, len(ids), 500):
+        texts = (Case.objects.filter(pk__in=ids[i:i + 500])
+                 .annotate(head=Substr("content", 1, CONTENT_CHARS),
+                           body_head=Substr("search_document__body_seg", 1, BODY_SEG_CHARS))
+                 .values_list("pk", "head", "search_document__title_seg", "body_head"))
+        for pk, head, title_seg, body_head in texts:
+            r = unread[pk]
+            # The last word of the cut segmentation may be cut too.
+            r.text, r.title_seg, r.body_seg = f"{r.title}\n{head or ''}", title_seg or "", \
+                (body_head or "").rsplit(" ", 1)[0]
+    return rows
 
 
 # What a case's texts give (its named places and key words), kept per process: a case's
@@ -236,6 +274,9 @@ def topics_cache_clear() -> None:
 
 
 def _read_case(r: _Row, unit_words: frozenset[str]) -> None:
+    if r.stored_words is not None:
+        r.words = [w for w in r.stored_words if w not in unit_words][:KEY_WORDS]
+        return
     key = (r.pk, hash(r.text), hash(r.title_seg), hash(r.body_seg), hash(unit_words))
     got = _case_cache.get(key)
     if got is None:
@@ -275,7 +316,8 @@ def _earlier_counts(rows: list[_Row], topics: list[dict], unit_words: frozenset[
         here = [("n", n) for n in named if n in r.text] or [("u", r.unit)]
         for place in here:
             words = wanted.get(place)
-            if not words or not any(w in r.title_seg or w in r.body_seg for w in words):
+            if not words or (r.stored_words is None
+                             and not any(w in r.title_seg or w in r.body_seg for w in words)):
                 continue
             if r.words is None:
                 _read_case(r, unit_words)

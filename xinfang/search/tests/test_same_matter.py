@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from xinfang.core import clock
-from xinfang.core.models import Case
 from xinfang.petitions.tests.builders import act, petitioner, register
 from xinfang.search import text as t
 from xinfang.search.models import SameMatterBand, SameMatterPlace

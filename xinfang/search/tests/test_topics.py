@@ -136,3 +136,37 @@ def test_no_person_in_a_topic(tree):
              for tp in topics]
     assert "王小明" not in repr(shown) and "小明" not in repr(shown)
     assert not any(hasattr(tp, "petitioners") for tp in topics)
+
+
+def _topics_seen(topics):
+    return [(tp.place, tp.place_kind, tp.words, tp.size, tp.previous, tp.distinct, tp.case_ids) for tp in topics]
+
+
+def test_topics_read_from_stored_features_equal_topics_read_from_the_texts(tree):
+    """What indexing stored of each case (named places, key words) gives the same topics as
+    reading the texts, which documents indexed before the features existed still need."""
+    from xinfang.search.models import SearchDocument
+
+    with clock.frozen(dt.datetime(2026, 2, 10, 9)):
+        for i in range(2):
+            register(tree, place_unit_id=tree.street_a.pk, **fumes("魅力之城", i))
+    with clock.frozen(RECENT):
+        for i in range(4):
+            register(tree, place_unit_id=tree.street_a.pk, **fumes("魅力之城", i + 10))
+        for i in range(2):
+            register(tree, place_unit_id=tree.street_b.pk, **fumes("丽发新城", i))
+        for i in range(3):
+            register(tree, title=f"夜市噪音扰民{i}", content="每晚夜市噪音很大，烧烤油烟多，影响休息。",
+                     place_unit_id=tree.street_a.pk)
+    assert not SearchDocument.objects.filter(topic_words__isnull=True).exists()
+    stored = _topics_seen(hot_topics_for(user=tree.registrar, today=TODAY))
+    assert len(stored) >= 3 and any(tp[1] == "named" for tp in stored) and any(tp[4] > 0 for tp in stored)
+    SearchDocument.objects.update(topic_places=None, topic_words=None)
+    assert _topics_seen(hot_topics_for(user=tree.registrar, today=TODAY)) == stored
+    # Half and half: a deployment part-way through reindexing.
+    from xinfang.search.services import search_reindex
+
+    assert search_reindex(batch_size=6) == 11
+    later = list(SearchDocument.objects.order_by("pk").values_list("pk", flat=True)[6:])
+    SearchDocument.objects.filter(pk__in=later).update(topic_places=None, topic_words=None)
+    assert _topics_seen(hot_topics_for(user=tree.registrar, today=TODAY)) == stored
