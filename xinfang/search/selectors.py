@@ -51,6 +51,7 @@ SAME_MATTER_PER_KEY = 50
 SAME_PLACE_MIN = 0.15
 SAME_PLACE_DAYS = 180
 SAME_MATTER_PER_PLACE = 20
+SAME_MATTER_PLACE_CANDIDATES = 40
 _ANSWER_SHOWN = ("pending", "approved")
 
 
@@ -372,9 +373,10 @@ def _band_candidates(keys: list[int], *, exclude_id: int | None) -> list[int]:
 def _place_candidates(names: list[str], *, received: dt.date, exclude_id: int | None) -> dict[int, str]:
     """The open cases naming one of these places and received within SAME_PLACE_DAYS of
     `received`, at most SAME_MATTER_PER_PLACE newest per place (the (name, received_date)
-    index), each with the first of `names` it shares."""
+    index) and SAME_MATTER_PLACE_CANDIDATES in all (the places in the order the text names
+    them), each with the first of `names` it shares."""
     exclude = " AND case_id <> %s" if exclude_id is not None else ""
-    one = ("SELECT * FROM (SELECT name, case_id FROM search_samematterplace WHERE name = %s"
+    one = ("SELECT * FROM (SELECT name, case_id, received_date FROM search_samematterplace WHERE name = %s"
            f" AND received_date BETWEEN %s AND %s{exclude} ORDER BY received_date DESC, case_id DESC LIMIT %s) p")
     window = [received - dt.timedelta(days=SAME_PLACE_DAYS), received + dt.timedelta(days=SAME_PLACE_DAYS)]
     args = [x for name in names for x in [name, *window, *([exclude_id] if exclude_id is not None else []),
@@ -384,8 +386,10 @@ def _place_candidates(names: list[str], *, received: dt.date, exclude_id: int | 
         found = cursor.fetchall()
     order = {name: i for i, name in enumerate(names)}
     out: dict[int, str] = {}
-    for name, case_id in sorted(found, key=lambda row: order[row[0]]):
+    for name, case_id, _received in sorted(found, key=lambda row: (order[row[0]], -row[2].toordinal(), -row[1])):
         out.setdefault(case_id, name)
+        if len(out) == SAME_MATTER_PLACE_CANDIDATES:
+            break
     return out
 
 
