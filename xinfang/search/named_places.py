@@ -28,7 +28,10 @@ _GENERIC_PLACE_WORDS = """
 GENERIC_PLACES = frozenset(_GENERIC_PLACE_WORDS.split())
 # 街 of 街道 and 村 of 村委会 end a unit's name, which places.py finds in the unit tree; 城 of
 # 城市 ends no name.
-_ENDING_RE = re.compile("(?:" + "|".join(PLACE_ENDINGS) + ")(?!道|委|民委|(?<=城)市)")
+# Nor do 城 of 城管 (but 万达城管理处 is 万达城), 市场 of 市场监管 and 村 of 村民: words of
+# offices and people (岳麓区城管局, 雨花区市场监督管理局, 六个村民小组).
+_ENDING_RE = re.compile("(?:" + "|".join(PLACE_ENDINGS) + ")"
+                        "(?!道|委|民委|(?<=城)市|(?<=城)管(?!理)|(?<=市场)监|(?<=村)民)")
 # A name ending with one of these is a kind of place, not a place (过马路, 公交线路, 住宅小区).
 _GENERIC_LONGEST = max(len(g) for g in GENERIC_PLACES)
 _ROAD_ENDINGS = ("路", "街", "巷", "大道")
@@ -41,7 +44,9 @@ _NOT_NAME = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
 # Where a name cannot run across: words that introduce or follow a place in an account.
 _BOUNDARY = re.compile(
     "反映|关于|投诉|举报|咨询|建议|请求|要求|希望|请问|解决|附近|周边|旁边|门口|对面|楼下|隔壁|小区|社区|街道|位于|地处|"
-    "我们|我家|住在|居住|业主|居民|网友|问题|请|的|在|是|了|对|从|到|向|给|把|被|将|及|或|与|和|由|为|因|至|等|我|你|他|她")
+    "我们|我家|住在|居住|业主|居民|网友|问题|请|的|在|是|了|对|从|到|向|给|把|被|将|及|或|与|和|由|为|因|至|等|我|你|他|她|"
+    # A count or a date (1993年, 1588号, 1000米) starts no name.
+    r"\d+[年号米个]")
 # jieba's part-of-speech tags of words that are not part of a name: verbs, prepositions,
 # adverbs, pronouns, conjunctions, numerals, measure and direction words of two characters
 # or more (改变麓谷明珠小区 → 麓谷明珠小区, 影响小区 → no name); of the particles only the

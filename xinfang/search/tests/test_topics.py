@@ -170,3 +170,9 @@ def test_topics_read_from_stored_features_equal_topics_read_from_the_texts(tree)
     later = list(SearchDocument.objects.order_by("pk").values_list("pk", flat=True)[6:])
     SearchDocument.objects.filter(pk__in=later).update(topic_places=None, topic_words=None)
     assert _topics_seen(hot_topics_for(user=tree.registrar, today=TODAY)) == stored
+
+
+def test_offices_people_and_dates_are_no_places():
+    assert named_places_in("岳麓区城管局不作为，雨花区市场监督管理局不管") == []
+    assert named_places_in("该厂1000米距离内有6个村民小组，1993年学校建成") == []
+    assert named_places_in("万达城管理处不作为，金鼎村村民反映") == ["万达城", "金鼎村"]
