@@ -28,23 +28,25 @@ _GENERIC_PLACE_WORDS = """
 GENERIC_PLACES = frozenset(_GENERIC_PLACE_WORDS.split())
 # 街 of 街道 and 村 of 村委会 end a unit's name, which places.py finds in the unit tree; 城 of
 # 城市 ends no name.
-# Nor do 城 of 城管 (but 万达城管理处 is 万达城), 市场 of 市场监管 and 村 of 村民: words of
-# offices and people (岳麓区城管局, 雨花区市场监督管理局, 六个村民小组).
+# Nor do 城 of 城管, 城区, 城乡 (but 万达城管理处 is 万达城), 市场 of 市场监管 and 村 of 村民:
+# words of offices, areas and people (岳麓区城管局, 雨花区市场监督管理局, 六个村民小组).
 _ENDING_RE = re.compile("(?:" + "|".join(PLACE_ENDINGS) + ")"
-                        "(?!道|委|民委|(?<=城)市|(?<=城)管(?!理)|(?<=市场)监|(?<=村)民)")
+                        "(?!道|委|民委|(?<=城)(?:市|区|乡|管(?!理))|(?<=市场)监|(?<=村)民)")
 # A name ending with one of these is a kind of place, not a place (过马路, 公交线路, 住宅小区).
 _GENERIC_LONGEST = max(len(g) for g in GENERIC_PLACES)
 _ROAD_ENDINGS = ("路", "街", "巷", "大道")
-# The public data's anonymised codes (A市, A3区, K9县) and the 省 / 市 / 县 / 镇 / 乡 of a
-# division's name end a name: what comes after them starts one (but 市场, 乡村 are words).
-_DIVISION_RE = re.compile(r"[a-z]\d{0,2}[市区县]|[省县](?=[\u4e00-\u9fff])|(?<!城)市(?![场民政委长级属容貌值])|[镇乡](?![村镇民亲下])")
+# The public data's anonymised codes (A市, A3区, K9县) and the 省 / 市 / 县 / 镇 / 乡 / 区 of a
+# division's name end a name: what comes after them starts one (临岳麓区富之源小区 → 富之源小区;
+# but 市场, 乡村 are words, and 小区, 社区, 园区, 校区 … are places, not divisions).
+_DIVISION_RE = re.compile(r"[a-z]\d{0,2}[市区县]|[省县](?=[\u4e00-\u9fff])|(?<!城)市(?![场民政委长级属容貌值])|[镇乡](?![村镇民亲下])"
+                          r"|(?<![小社园校景片城矿厂山郊辖街营商宅库病学市老半禁])区(?=[\u4e00-\u9fff])")
 # Full-width letters and digits (Ａ３区): only these need NFKC (slow) before the codes are read.
 _WIDE = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _NOT_NAME = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
 # Where a name cannot run across: words that introduce or follow a place in an account.
 _BOUNDARY = re.compile(
     "反映|关于|投诉|举报|咨询|建议|请求|要求|希望|请问|解决|附近|周边|旁边|门口|对面|楼下|隔壁|小区|社区|街道|位于|地处|"
-    "我们|我家|住在|居住|业主|居民|网友|问题|请|的|在|是|了|对|从|到|向|给|把|被|将|及|或|与|和|由|为|因|至|等|我|你|他|她|"
+    "我们|我家|住在|居住|住|业主|居民|网友|问题|请|的|在|是|了|对|从|到|向|给|把|被|将|及|或|与|和|由|为|因|至|等|我|你|他|她|"
     # A count or a date (1993年, 1588号, 1000米) starts no name.
     r"\d+[年号米个]")
 # jieba's part-of-speech tags of words that are not part of a name: verbs, prepositions,

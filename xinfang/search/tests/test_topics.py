@@ -176,3 +176,9 @@ def test_offices_people_and_dates_are_no_places():
     assert named_places_in("岳麓区城管局不作为，雨花区市场监督管理局不管") == []
     assert named_places_in("该厂1000米距离内有6个村民小组，1993年学校建成") == []
     assert named_places_in("万达城管理处不作为，金鼎村村民反映") == ["万达城", "金鼎村"]
+    assert named_places_in("示范区城区西农贸市场旁，示范区城乡建设局") == []
+
+
+def test_a_division_before_a_name_is_not_part_of_it():
+    assert named_places_in("临岳麓区富之源小区自来水不能上七层") == ["富之源小区"]
+    assert named_places_in("高新区麓谷明珠小区，我家住丽发新城") == ["麓谷明珠小区", "丽发新城"]
