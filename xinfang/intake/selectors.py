@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from xinfang.core.models import Case, Category
 from xinfang.orgs.models import Unit, UnitLevel
+from xinfang.search.named_places import named_places_of_matter
 
 from .classifier import CategoryClassifier
 from .models import IntakeModel, RouteAction, RoutingRule
@@ -249,6 +250,11 @@ def intake_suggest(*, title: str, content: str, category_id: int | None = None,
         return out
     out.categories = categories_suggest(text=text, classifier=classifier)
     out.places = places_in_text(text)
+    # The estates, roads, villages … the account names (no unit of the tree: they route
+    # nothing, but the same-matter check looks them up, and the registrar sees them read).
+    read = " ".join(p.name for p in out.places)
+    out.places += [PlaceFound(name=name, kind="地名", unit_id=None)
+                   for name in named_places_of_matter(title=title or "", content=content or "") if name not in read]
     chosen = Category.objects.filter(pk=category_id).select_related("parent__parent").first() if category_id else None
     if chosen is not None:
         routing_category_id, out.category_for_routing = chosen.pk, f"{category_path_name(chosen)}（已选分类）"

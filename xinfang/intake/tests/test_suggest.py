@@ -38,6 +38,13 @@ def test_suggestion_gives_top_three_categories_places_and_the_unit_with_its_reas
     assert "推荐分类" in s.category_for_routing and "文中提到" in s.place_for_routing
 
 
+def test_named_places_of_the_account_are_listed_and_route_nothing(tree, categories, rules):
+    s = intake_suggest(title="丽发新城小区旁搅拌站噪音扰民", content="甲街道丽发新城小区南面的搅拌站每天夜里施工。")
+    assert [(p.name, p.kind, p.unit_id) for p in s.places if p.kind == "地名"] == [("丽发新城", "地名", None)]
+    assert s.places[0].unit_name == "甲街道"          # the tree's units first: they route
+    assert "文中提到" in s.place_for_routing and "甲街道" in s.place_for_routing
+
+
 def test_a_chosen_category_and_place_override_the_guesses(tree, categories, rules):
     s = intake_suggest(title=ESTATE["title"], content=ESTATE["content"], category_id=categories.edu.pk,
                        place_unit_id=tree.street_b.pk)
