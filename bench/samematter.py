@@ -3,6 +3,7 @@ check (xinfang.search.selectors.cases_same_matter) against the bench database.
 
     .venv/bin/python bench/samematter.py --quality
     .venv/bin/python bench/samematter.py --url postgres://postgres@127.0.0.1:5432/xf_search_bench [--n 300] [--runs 3]
+        [--without-place-path]
 
 Quality: the 7,142 messages of messages_with_votes.csv and messages_with_replies.csv are
 indexed in memory exactly as the product indexes a case (title + content, character
@@ -113,11 +114,16 @@ def quality() -> None:
     evaluate(rows + extra, lambda i: find(origin.get(i, i)), "Plus 500 rewordings (a sentence dropped, one added)")
 
 
-def timing(url: str, n: int, runs: int) -> None:
+def timing(url: str, n: int, runs: int, *, place_path: bool = True) -> None:
     os.environ["DATABASE_URL"] = url
     import django
 
     django.setup()
+    if not place_path:
+        # The check as before its place path: no named place read, so no place candidates.
+        from xinfang.search import selectors
+
+        selectors.named_places_of_matter = lambda **_: []
     from xinfang.core.models import Case
     from xinfang.orgs.models import User
     from xinfang.search.models import SameMatterBand
@@ -164,6 +170,8 @@ def main():
     parser.add_argument("--quality", action="store_true")
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--without-place-path", action="store_true",
+                        help="time the check without its place path (to measure what the path costs)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinfang.settings")
     if args.quality:
@@ -171,7 +179,7 @@ def main():
         print(f"$ python {' '.join(sys.argv)}")
         quality()
     if args.url:
-        timing(args.url, args.n, args.runs)
+        timing(args.url, args.n, args.runs, place_path=not args.without_place_path)
 
 
 if __name__ == "__main__":
