@@ -264,6 +264,11 @@ class SearchPage:
     has_next: bool
     names_searched: bool
 
+    @property
+    def last_shown(self) -> int:
+        """The position of the page's last hit (第 1–20 条)."""
+        return self.offset + len(self.hits)
+
 
 def _int_arg(value, *, name: str, label: str, low: int, high: int, default: int) -> int:
     if value in (None, ""):

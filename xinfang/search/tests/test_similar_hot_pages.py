@@ -54,6 +54,11 @@ def test_search_page(client, tree):
     assert '<label for="search-q">' in page and "<html" in page
     body = client.get("/search/", {"q": "烧烤"}).content.decode()
     assert case.number in body and "<mark>烧烤</mark>&lt;油烟&gt;" in body
+    assert "第 1–1 条" in body
+    for i in range(3):
+        register(tree, title=f"烧烤摊占道{i}", content="烧烤摊占道经营。")
+    assert "第 1–2 条" in client.get("/search/", {"q": "烧烤", "limit": "2"}).content.decode()
+    assert "第 3–4 条" in client.get("/search/", {"q": "烧烤", "limit": "2", "offset": "2"}).content.decode()
     bad = client.get("/search/", {"q": ""})
     assert bad.status_code == 422 and "请输入检索词" in bad.content.decode()
     assert client.get("/search/").status_code == 200
