@@ -40,23 +40,27 @@ def same_matter_bands_build(*, case: Case) -> list[SameMatterBand]:
     return [SameMatterBand(key=k, case_id=case.pk) for k in sorted(set(t.lsh_keys(signature)))]
 
 
-def same_matter_places_build(*, case: Case) -> list[SameMatterPlace]:
-    return [SameMatterPlace(name=name, case_id=case.pk, received_date=case.received_date)
-            for name in named_places_of_matter(title=case.title, content=case.content)]
+def same_matter_places_build(*, case: Case, doc: SearchDocument | None = None) -> list[SameMatterPlace]:
+    """The case's named places, read from its just-built document when there is one (the same
+    text, already read for the topics) rather than read again."""
+    names = (doc.topic_places.split("\n") if doc.topic_places else []) if doc is not None \
+        else named_places_of_matter(title=case.title, content=case.content)
+    return [SameMatterPlace(name=name, case_id=case.pk, received_date=case.received_date) for name in names]
 
 
-def _full_index(case: Case, *, exists: bool) -> None:
+def _full_index(case: Case, *, exists: bool) -> SearchDocument:
     answers = list(Answer.objects.filter(case_id=case.pk, status__in=_ANSWER_INDEXED).order_by("id"))
     names = list(Petitioner.objects.filter(case_id=case.pk).order_by("order").values_list("name", flat=True))
     doc = search_document_build(case=case, answers=answers, names=names)
     doc.save(force_insert=not exists, force_update=exists)
+    return doc
 
 
-def _bands_sync(case: Case, *, was_open: bool | None) -> None:
+def _bands_sync(case: Case, *, was_open: bool | None, doc: SearchDocument | None = None) -> None:
     """The same-matter indexes (bands and named places) hold open cases only."""
     if case.is_open and was_open is not True:
         SameMatterBand.objects.bulk_create(same_matter_bands_build(case=case), ignore_conflicts=True)
-        SameMatterPlace.objects.bulk_create(same_matter_places_build(case=case), ignore_conflicts=True)
+        SameMatterPlace.objects.bulk_create(same_matter_places_build(case=case, doc=doc), ignore_conflicts=True)
     elif not case.is_open and was_open is not False:
         SameMatterBand.objects.filter(case_id=case.pk).delete()
         SameMatterPlace.objects.filter(case_id=case.pk).delete()
@@ -71,11 +75,12 @@ def search_index_case(*, case: Case, event: Event | None = None) -> None:
     indexed read."""
     row = SearchDocument.objects.filter(pk=case.pk).values("is_open").first()
     answer_changed = event is not None and "answer_id" in (event.payload or {})
+    doc = None
     if row is None or answer_changed:
-        _full_index(case, exists=row is not None)
+        doc = _full_index(case, exists=row is not None)
     elif row["is_open"] != case.is_open:
         SearchDocument.objects.filter(pk=case.pk).update(is_open=case.is_open)
-    _bands_sync(case, was_open=None if row is None else row["is_open"])
+    _bands_sync(case, was_open=None if row is None else row["is_open"], doc=doc)
 
 
 def search_reindex(*, batch_size: int = 1000, progress=None) -> int:
@@ -97,7 +102,7 @@ def search_reindex(*, batch_size: int = 1000, progress=None) -> int:
         docs = [search_document_build(case=c, answers=answers.get(c.pk, []), names=names.get(c.pk, []))
                 for c in cases]
         bands = [b for c in cases if c.is_open for b in same_matter_bands_build(case=c)]
-        places = [p for c in cases if c.is_open for p in same_matter_places_build(case=c)]
+        places = [p for c, doc in zip(cases, docs) if c.is_open for p in same_matter_places_build(case=c, doc=doc)]
         with transaction.atomic():
             # Delete then insert: the FTS5 triggers and the generated tsvector follow.
             SearchDocument.objects.filter(pk__in=ids).delete()
